@@ -22,7 +22,8 @@ struct ExitCode {
   int value = kExitOk;
 };
 
-void RegisterCebCommands(CLI::App& app, ExitCode& exit_code);      // validate, convert, gen
+void RegisterCebCommands(CLI::App& app, ExitCode& exit_code);      // validate, convert
+void RegisterGenCommand(CLI::App& app, ExitCode& exit_code);       // gen
 void RegisterFreightCommands(CLI::App& app, ExitCode& exit_code);  // route, plan, network check
 // `dryport bench <what>`: each module adds its own benchmark subcommand.
 void RegisterCodecBench(CLI::App& bench, ExitCode& exit_code);

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   dryport::cli::ExitCode exit_code;
 
   dryport::cli::RegisterCebCommands(app, exit_code);
+  dryport::cli::RegisterGenCommand(app, exit_code);
   dryport::cli::RegisterFreightCommands(app, exit_code);
   CLI::App* bench = app.add_subcommand("bench", "Measure this machine: codec, route");
   bench->require_subcommand(1);

@@ -373,7 +373,7 @@ Result<Decimal> Decimal::Divide(const Decimal& divisor, int scale) const {
   return Decimal(negative ? -q : q, scale);
 }
 
-bool operator==(const Decimal& a, const Decimal& b) { return (a <=> b) == 0; }
+bool operator==(const Decimal& a, const Decimal& b) { return std::is_eq(a <=> b); }
 
 std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) {
   if (a.scale_ == b.scale_) return a.units_ <=> b.units_;

@@ -60,7 +60,8 @@ class Decimal {
   // zeros removed: "0", "-1.5", "100", "0.001".
   std::string ToString() const;
   // Exactly `scale` decimals (0..18), rounding half-up (ties away from zero):
-  // Decimal(1.005).ToString(2) == "1.01", ToString(0) has no '.'.
+  // Decimal(1.005).ToString(2) == "1.01", ToString(0) has no '.'. A scale
+  // outside 0..18 throws std::invalid_argument (here and in Rounded/Rescaled).
   std::string ToString(int scale) const;
 
   // Rounded half-up (ties away from zero) to at most `scale` decimals; the
