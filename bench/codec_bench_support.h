@@ -84,7 +84,8 @@ struct Throughput {
   double mb_per_s() const { return seconds > 0 ? static_cast<double>(bytes) / 1e6 / seconds : 0; }
 };
 
-// Whole passes over the corpus until at least `min_seconds` have passed.
+// Whole passes over the corpus until at least `min_seconds` of the thread's
+// CPU time have passed; `seconds` is that CPU time.
 Throughput Measure(CodecKernels& kernels, Kernel kernel, const Corpus& corpus, double min_seconds);
 
 // The three kernels on one corpus. Each is measured in `rounds` interleaved
@@ -102,7 +103,8 @@ struct CodecFigures {
     return ceiling.messages_per_s() > 0 ? read_validate.messages_per_s() / ceiling.messages_per_s() : 0;
   }
 };
-CodecFigures MeasureAll(const Corpus& corpus, double min_seconds, int rounds = 3);
+inline constexpr int kDefaultRounds = 5;
+CodecFigures MeasureAll(const Corpus& corpus, double min_seconds, int rounds = kDefaultRounds);
 
 }  // namespace dryport::bench
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <limits>
 
 #include <fmt/format.h>
@@ -88,6 +89,32 @@ std::string Suggestion(std::string_view name, const TypeSpec& type) {
 std::string_view PrefixOf(std::string_view qname) {
   const size_t colon = qname.find(':');
   return colon == std::string_view::npos ? std::string_view() : qname.substr(0, colon);
+}
+
+// A qualified name split at its first ':' in one inline pass. Element names
+// are short; strlen + memchr calls for every element showed in profiles.
+void SplitQName(const char* qname, std::string_view& prefix, std::string_view& local) {
+  const char* colon = nullptr;
+  const char* end = qname;
+  for (; *end != '\0'; ++end) {
+    if (*end == ':' && colon == nullptr) colon = end;
+  }
+  if (colon == nullptr) {
+    prefix = {};
+    local = std::string_view(qname, static_cast<size_t>(end - qname));
+  } else {
+    prefix = std::string_view(qname, static_cast<size_t>(colon - qname));
+    local = std::string_view(colon + 1, static_cast<size_t>(end - colon - 1));
+  }
+}
+
+// a == b for short names, without a call to memcmp.
+inline bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
 }
 
 std::string Serialize(pugi::xml_node node) {
@@ -187,20 +214,20 @@ int ReadContext::MatchChild(pugi::xml_node /*parent*/, pugi::xml_node child, Chi
       return -1;  // comments and processing instructions carry no data
   }
 
-  const std::string_view qname = child.name();
-  const std::string_view prefix = PrefixOf(qname);
-  const std::string_view local = prefix.empty() ? qname : qname.substr(prefix.size() + 1);
+  std::string_view prefix;
+  std::string_view local;
+  SplitQName(child.name(), prefix, local);
   const auto fields = cursor.type.fields;
   const int n = static_cast<int>(fields.size());
 
   int idx = -1;
-  if (cursor.last >= 0 && fields[cursor.last].name == local) {
+  if (cursor.last >= 0 && SameName(fields[cursor.last].name, local)) {
     idx = cursor.last;  // another of a repeated element
-  } else if (cursor.last + 1 < n && fields[cursor.last + 1].name == local) {
+  } else if (cursor.last + 1 < n && SameName(fields[cursor.last + 1].name, local)) {
     idx = cursor.last + 1;  // the next in sequence: the common case
   } else {
     for (int i = 0; i < n; ++i) {
-      if (fields[i].name == local) {
+      if (SameName(fields[i].name, local)) {
         idx = i;
         break;
       }
@@ -218,7 +245,7 @@ int ReadContext::MatchChild(pugi::xml_node /*parent*/, pugi::xml_node child, Chi
   // root bound to the CEB namespace, when the element declares nothing itself.
   const std::string_view want = spec.kind == FieldKind::kSignature ? kDsigNamespace : kCebNamespace;
   std::string_view ns;
-  if (ceb_prefix_bound_ && prefix == ceb_prefix_ && !child.first_attribute() && want == kCebNamespace) {
+  if (ceb_prefix_bound_ && SameName(prefix, ceb_prefix_) && !child.first_attribute() && want == kCebNamespace) {
     ns = kCebNamespace;
   } else {
     ns = NamespaceOf(child, prefix);
@@ -243,9 +270,9 @@ int ReadContext::MatchChild(pugi::xml_node /*parent*/, pugi::xml_node child, Chi
   cursor.last = std::max(cursor.last, idx);
 
   if (++cursor.counts[idx] == 1) {
-    cursor.first[idx] = child;
+    cursor.first[idx] = child.internal_object();
   } else if (!spec.repeated()) {
-    if (Serialize(child) == Serialize(cursor.first[idx])) {
+    if (Serialize(child) == Serialize(pugi::xml_node(cursor.first[idx]))) {
       Report(Severity::kWarning, "schema.duplicate-element", child,
              fmt::format("{} appears again with the same content; the copy is ignored", local));
     } else {
@@ -532,25 +559,26 @@ ValidateContext::Scope ValidateContext::Enter(const FieldSpec& spec, size_t inde
   const size_t restore = path_.size();
   path_ += '/';
   path_ += spec.name;
-  if (index > 0 && spec.repeated()) path_ += fmt::format("[{}]", index);
+  if (index > 0 && spec.repeated()) fmt::format_to(std::back_inserter(path_), "[{}]", index);
   return Scope(path_, restore);
 }
 
-void ValidateContext::Report(Severity severity, std::string rule, SourcePos at, std::string_view path_suffix,
+void ValidateContext::Report(Severity severity, std::string rule, SourcePos at, Suffix suffix,
                              std::string message) {
   Finding f;
   f.level = Level::kSchema;
   f.severity = severity;
   f.rule = std::move(rule);
   f.path = path_;
-  f.path += path_suffix;
+  f.path += suffix.attribute ? "/@" : "/";
+  f.path += suffix.name;
   f.message = std::move(message);
   f.offset = at.offset;
   findings_.push_back(std::move(f));
 }
 
 void ValidateContext::CheckText(SourcePos parent, const FieldSpec& spec, const Text& text) {
-  const std::string suffix = "/" + std::string(spec.name);
+  const Suffix suffix{spec.name};
   if (!text.present) {
     if (spec.min_occurs > 0) {
       Report(spec.lenient_missing ? Severity::kWarning : Severity::kError, "schema.required", parent, suffix,
@@ -562,7 +590,7 @@ void ValidateContext::CheckText(SourcePos parent, const FieldSpec& spec, const T
 }
 
 void ValidateContext::CheckAttribute(SourcePos element, const FieldSpec& spec, const Text& text) {
-  const std::string suffix = "/@" + std::string(spec.name);
+  const Suffix suffix{spec.name, /*attribute=*/true};
   if (!text.present) {
     if (spec.min_occurs > 0) {
       Report(Severity::kError, "schema.required", element, suffix, fmt::format("attribute {} is required", spec.name));
@@ -572,8 +600,7 @@ void ValidateContext::CheckAttribute(SourcePos element, const FieldSpec& spec, c
   CheckValue(element, spec, text.value, suffix);
 }
 
-void ValidateContext::CheckValue(SourcePos at, const FieldSpec& spec, std::string_view value,
-                                 std::string_view suffix) {
+void ValidateContext::CheckValue(SourcePos at, const FieldSpec& spec, std::string_view value, Suffix suffix) {
   std::string scratch;
   std::string_view v = value;
   if (spec.kind != FieldKind::kString || spec.collapse) v = Collapse(v, scratch);
@@ -677,7 +704,7 @@ void ValidateContext::CheckValue(SourcePos at, const FieldSpec& spec, std::strin
 
 void ValidateContext::CheckRaw(SourcePos parent, const FieldSpec& spec, const RawXml& raw) {
   if (raw.present || spec.min_occurs == 0) return;
-  const std::string suffix = "/" + std::string(spec.name);
+  const Suffix suffix{spec.name};
   if (spec.kind == FieldKind::kSignature) {
     // An unsigned payload is still a readable message (the signature is added
     // by the declaring client just before sending); see docs/ceb-codec.md.
@@ -689,7 +716,7 @@ void ValidateContext::CheckRaw(SourcePos parent, const FieldSpec& spec, const Ra
 }
 
 void ValidateContext::CheckCount(SourcePos parent, const FieldSpec& spec, size_t count) {
-  const std::string suffix = "/" + std::string(spec.name);
+  const Suffix suffix{spec.name};
   if (count < static_cast<size_t>(spec.min_occurs)) {
     Report(Severity::kError, "schema.required", parent, suffix,
            fmt::format("at least {} {} required, found {}", spec.min_occurs, spec.name, count));

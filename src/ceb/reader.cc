@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -47,41 +48,79 @@ std::string DeclaredEncoding(std::string_view text) {
   return Lower(decl.substr(i + 1, close - i - 1));
 }
 
-// Offset of the first byte that breaks UTF-8, or npos.
-size_t FirstInvalidUtf8(std::string_view s) {
+// One pass over text declared UTF-8: where the first sequence that is not
+// well-formed UTF-8 starts (npos if none), and whether a NUL byte occurs
+// anywhere. One pass instead of memchr + a decoder, because this is the
+// first touch of the input and costs what reading it from memory costs.
+struct Utf8Scan {
+  size_t first_invalid = std::string_view::npos;
+  bool has_nul = false;
+};
+
+// Length of the well-formed UTF-8 sequence (Unicode Table 3-7) starting with
+// the byte >= 0x80 at s[i], or 0 when that sequence is ill-formed or cut off:
+// continuation or overlong leads, surrogates and code points above U+10FFFF.
+inline size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  const size_t n = s.size();
+  const auto at = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const auto cont = [&](size_t k, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    return k < n && at(k) >= lo && at(k) <= hi;
+  };
+  const unsigned char c = at(i);
+  if (c < 0xC2) return 0;
+  if (c < 0xE0) return cont(i + 1) ? 2 : 0;
+  if (c < 0xF0) {
+    const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
+    const unsigned char hi = c == 0xED ? 0x9F : 0xBF;
+    return cont(i + 1, lo, hi) && cont(i + 2) ? 3 : 0;
+  }
+  if (c < 0xF5) {
+    const unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
+    const unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
+    return cont(i + 1, lo, hi) && cont(i + 2) && cont(i + 3) ? 4 : 0;
+  }
+  return 0;
+}
+
+Utf8Scan ScanUtf8(std::string_view s) {
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  constexpr uint64_t kOnes = 0x0101010101010101ull;
+  Utf8Scan scan;
   size_t i = 0;
   const size_t n = s.size();
   while (i < n) {
+    // Messages are mostly ASCII: skip 8 bytes at a time while none has its
+    // high bit set and none is zero (a byte-wise loop cost as much as
+    // pugixml's whole parse).
+    while (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if ((word & kHigh) | ((word - kOnes) & ~word & kHigh)) break;
+      i += 8;
+    }
+    if (i >= n) break;
     const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == 0) {
+      scan.has_nul = true;
+      return scan;
+    }
     if (c < 0x80) {
       ++i;
       continue;
     }
-    int len = 0;
-    unsigned min = 0;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      min = 0x10000;
-    } else {
-      return i;
+    const size_t len = Utf8SequenceLength(s, i);
+    if (len == 0) {
+      scan.first_invalid = i;
+      scan.has_nul = s.find('\0', i) != std::string_view::npos;
+      return scan;
     }
-    if (i + len > n) return i;
-    unsigned cp = c & (0xFF >> (len + 1));
-    for (int k = 1; k < len; ++k) {
-      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
     i += len;
   }
-  return std::string_view::npos;
+  return scan;
+}
+
+bool IsUtf8Label(std::string_view enc) {
+  return enc == "utf-8" || enc == "utf8" || enc == "us-ascii" || enc == "ascii";
 }
 
 bool IsGbFamily(std::string_view enc) {
@@ -186,17 +225,26 @@ ReadResult Reader::Read(std::string_view bytes) {
     text.remove_prefix(2);
     encoding = "utf-16be";
   }
+  std::optional<Utf8Scan> utf8_scan;
   if (encoding.empty() || encoding == "utf-8") {
-    if (text.find('\0') != std::string_view::npos) {
+    const std::string declared = DeclaredEncoding(text);
+    if (encoding.empty()) encoding = declared.empty() ? "utf-8" : declared;
+    bool has_nul = false;
+    if (IsUtf8Label(encoding)) {
+      utf8_scan = ScanUtf8(text);
+      has_nul = utf8_scan->has_nul;
+    } else {
+      has_nul = text.find('\0') != std::string_view::npos;
+    }
+    if (has_nul) {
       findings.push_back(XmlFinding("xml.binary", "the file holds NUL bytes: it is binary, not an XML message"));
       return result;
     }
-    const std::string declared = DeclaredEncoding(text);
-    if (encoding.empty()) encoding = declared.empty() ? "utf-8" : declared;
   }
 
-  if (encoding == "utf-8" || encoding == "utf8" || encoding == "us-ascii" || encoding == "ascii") {
-    const size_t bad = FirstInvalidUtf8(text);
+  if (IsUtf8Label(encoding)) {
+    if (!utf8_scan) utf8_scan = ScanUtf8(text);
+    const size_t bad = utf8_scan->first_invalid;
     if (bad != std::string_view::npos) {
       im.source.assign(text.substr(0, bad));
       findings.push_back(XmlFinding(

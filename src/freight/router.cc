@@ -56,17 +56,19 @@ Result<Load> MakeLoad(const LoadSpec& spec) {
 Router::Router(const Network& network, const Timetable& timetable) : net_(network), tt_(timetable) {
   svc_mode_bit_.resize(net_.service_count());
   svc_cap_unit_.resize(net_.service_count());
+  svc_container_.resize(net_.service_count());
   for (uint32_t i = 0; i < net_.service_count(); ++i) {
-    svc_mode_bit_[i] = ModeBit(net_.services()[i].mode);
-    svc_cap_unit_[i] = static_cast<uint8_t>(net_.services()[i].capacity_unit);
+    const Service& s = net_.services()[i];
+    svc_mode_bit_[i] = ModeBit(s.mode);
+    svc_cap_unit_[i] = static_cast<uint8_t>(s.capacity_unit);
+    svc_container_[i] = s.capacity_unit == CapacityUnit::kContainer && s.price_basis == PriceBasis::kContainer;
   }
   bags_.resize(net_.node_count());
   is_destination_.assign(net_.node_count(), 0);
   import_applies_.assign(net_.node_count(), 0);
 }
 
-int64_t Router::LegCost(ServiceIdx s, const Load& load) const {
-  const Service& svc = net_.service(s);
+int64_t LegCostFor(const Service& svc, const Load& load) {
   switch (svc.price_basis) {
     case PriceBasis::kContainer: return svc.price_micros * load.cteu;
     case PriceBasis::kWeight: return svc.price_micros * load.chargeable_kg;
@@ -75,12 +77,15 @@ int64_t Router::LegCost(ServiceIdx s, const Load& load) const {
   return 0;
 }
 
-int64_t Router::LegCo2(ServiceIdx s, const Load& load) const {
-  const Service& svc = net_.service(s);
+int64_t LegCo2For(const Service& svc, const Load& load) {
   // kg x km x mg/tkm = micrograms; rounded half-up to grams per leg.
   const int128_t ug = static_cast<int128_t>(load.kg) * svc.distance_km * svc.co2_mg_per_tkm;
   return static_cast<int64_t>((ug + 500000) / 1000000);
 }
+
+int64_t Router::LegCost(ServiceIdx s, const Load& load) const { return LegCostFor(net_.service(s), load); }
+
+int64_t Router::LegCo2(ServiceIdx s, const Load& load) const { return LegCo2For(net_.service(s), load); }
 
 int64_t Router::LegQuantity(ServiceIdx s, const Load& load) const {
   return net_.service(s).capacity_unit == CapacityUnit::kContainer ? load.cteu : load.kg;
@@ -107,23 +112,21 @@ void Router::Reset() {
 }
 
 bool Router::DominatedByTarget(UtcMinutes arr, int64_t cost, int64_t co2) const {
-  const bool use_co2 = query_.co2_criterion;
   for (const Target& t : targets_) {
-    if (t.delivered <= arr && t.cost <= cost && (!use_co2 || t.co2 <= co2)) return true;
+    if (Dominates(t.delivered, t.cost, t.co2, arr, cost, co2)) return true;
   }
   return false;
 }
 
 bool Router::InsertIntoBag(const Label& l) {
   auto& bag = bags_[l.node];
-  const bool use_co2 = query_.co2_criterion;
   for (uint32_t e : bag) {
     const Label& o = labels_[e];
-    if (o.avail <= l.avail && o.cost <= l.cost && (!use_co2 || o.co2 <= l.co2)) return false;
+    if (Dominates(o.avail, o.cost, o.co2, l.avail, l.cost, l.co2)) return false;
   }
   for (size_t i = 0; i < bag.size();) {
     const Label& o = labels_[bag[i]];
-    if (l.avail <= o.avail && l.cost <= o.cost && (!use_co2 || l.co2 <= o.co2)) {
+    if (Dominates(l.avail, l.cost, l.co2, o.avail, o.cost, o.co2)) {
       bag[i] = bag.back();
       bag.pop_back();
     } else {
@@ -145,13 +148,12 @@ void Router::AddTarget(uint32_t label_index) {
                int64_t{l.arr} + tt_.handling(NodeIdx(l.node)) + (imp ? node.import_clearance : 0), kNever - 1)),
            l.cost + (imp ? node.clearance_fee_micros : 0), l.co2};
   if (t.delivered > query_.deadline) return;
-  const bool use_co2 = query_.co2_criterion;
   for (const Target& o : targets_) {
-    if (o.delivered <= t.delivered && o.cost <= t.cost && (!use_co2 || o.co2 <= t.co2)) return;
+    if (Dominates(o.delivered, o.cost, o.co2, t.delivered, t.cost, t.co2)) return;
   }
   for (size_t i = 0; i < targets_.size();) {
     const Target& o = targets_[i];
-    if (t.delivered <= o.delivered && t.cost <= o.cost && (!use_co2 || t.co2 <= o.co2)) {
+    if (Dominates(t.delivered, t.cost, t.co2, o.delivered, o.cost, o.co2)) {
       targets_[i] = targets_.back();
       targets_.pop_back();
     } else {
@@ -172,7 +174,7 @@ void Router::InsertAndRelax(const Label& first) {
     const auto index = static_cast<uint32_t>(labels_.size() - 1);
     if (l.parent != kNone && is_destination_[l.node]) AddTarget(index);
     for (ServiceIdx s : net_.OnDemandFrom(NodeIdx(l.node))) {
-      if (!(svc_mode_bit_[s.value()] & query_.modes)) continue;
+      if (!Allowed(s.value())) continue;
       const Service& svc = net_.service(s);
       Label next;
       next.leg_dep = l.avail + svc.cutoff;
@@ -200,6 +202,9 @@ Result<size_t> Router::Search(const RouteQuery& query, std::span<const int64_t> 
     return Status::InvalidArgument("a route needs an origin and a destination");
   }
   if (query.load.cteu <= 0 || query.load.kg <= 0) return Status::InvalidArgument("the load is empty");
+  if (!query.surcharge.empty() && query.surcharge.size() != tt_.size()) {
+    return Status::InvalidArgument("surcharges need one entry per departure");
+  }
   query_ = query;
   remaining_ = remaining;
   for (NodeIdx n : query_.origins) {
@@ -258,14 +263,15 @@ Result<size_t> Router::Search(const RouteQuery& query, std::span<const int64_t> 
     if (bags_[u].empty()) continue;
     ++scanned_;
     const uint32_t s = services[c];
-    if (!(svc_mode_bit_[s] & query_.modes) || arrs[c] > horizon_ || !Fits(s, remaining[c])) continue;
+    if (!Allowed(s) || arrs[c] > horizon_ || !Fits(s, remaining[c])) continue;
     scratch_.clear();
     for (uint32_t li : bags_[u]) {
       if (labels_[li].avail <= dropoffs[c]) scratch_.push_back(li);
     }
     if (scratch_.empty()) continue;
     const ServiceIdx sidx(s);
-    const int64_t cost = LegCost(sidx, query_.load);
+    const int64_t cost =
+        LegCost(sidx, query_.load) + (query_.surcharge.empty() ? 0 : query_.surcharge[c] * query_.load.cteu);
     const int64_t co2 = LegCo2(sidx, query_.load);
     const Minutes handling = tt_.handling(NodeIdx(tos[c]));
     for (uint32_t li : scratch_) {

@@ -58,10 +58,16 @@ struct Load {
 struct LoadSpec {
   int64_t teu = 0;
   int64_t feu = 0;
-  std::optional<Decimal> m3;
-  std::optional<int64_t> kg;
+  std::optional<Decimal> m3 = std::nullopt;
+  std::optional<int64_t> kg = std::nullopt;
 };
 Result<Load> MakeLoad(const LoadSpec& spec);
+
+// The price and CO2 of one leg on service `s` for `load`: price x quantity
+// by the service's price basis; CO2 = t x km x factor, rounded half-up to
+// the gram per leg.
+int64_t LegCostFor(const Service& s, const Load& load);
+int64_t LegCo2For(const Service& s, const Load& load);
 
 struct RouteQuery {
   std::vector<NodeIdx> origins;       // e.g. every node of a city
@@ -73,7 +79,17 @@ struct RouteQuery {
   // false: Pareto over arrival and cost only (CO2 still summed). The
   // assignment uses this for its cheapest-by-the-deadline searches.
   bool co2_criterion = true;
+  // false with co2_criterion false: earliest arrival only (one label per
+  // node); the assignment's feasibility test.
+  bool cost_criterion = true;
   Minutes max_duration = 120 * kMinutesPerDay;  // search window after `ready`
+  // Only services whose capacity and price are both per container space
+  // (the assignment's flow unit); excludes per-kg air and trucking.
+  bool container_only = false;
+  // Optional steering price per departure, in micro-USD per cTEU, added to
+  // the searched cost (the assignment's shadow prices of full departures).
+  // Empty: none. Results then report cost including it.
+  std::span<const int64_t> surcharge;
 };
 
 struct Leg {
@@ -176,12 +192,20 @@ class Router {
   bool DominatedByTarget(UtcMinutes arr, int64_t cost, int64_t co2) const;
   void AddTarget(uint32_t label_index);
   bool Fits(uint32_t service, int64_t remaining) const;
+  // a is at least as good as b on every criterion in use.
+  bool Dominates(UtcMinutes ta, int64_t ca, int64_t ea, UtcMinutes tb, int64_t cb, int64_t eb) const {
+    return ta <= tb && (!query_.cost_criterion || ca <= cb) && (!query_.co2_criterion || ea <= eb);
+  }
+  bool Allowed(uint32_t service) const {
+    return (svc_mode_bit_[service] & query_.modes) && (!query_.container_only || svc_container_[service]);
+  }
 
   const Network& net_;
   const Timetable& tt_;
   // Per service, copied into flat arrays for the scan.
   std::vector<uint8_t> svc_mode_bit_;
   std::vector<uint8_t> svc_cap_unit_;
+  std::vector<uint8_t> svc_container_;  // priced and counted per container space
 
   // Query state.
   RouteQuery query_;

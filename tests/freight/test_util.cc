@@ -26,6 +26,10 @@ UtcMinutes T(const char* iso) {
   return t.ok() ? *t : 0;
 }
 
+void PrintTo(const Vec& v, std::ostream* os) {
+  *os << "{" << FormatIsoUtc(v.arrival) << ", $" << FormatMoney(v.cost) << ", " << v.co2 << " g}";
+}
+
 namespace {
 
 struct Enumerator {
@@ -48,7 +52,7 @@ struct Enumerator {
     return 0;
   }
   int64_t Co2(const Service& s) const {
-    const __int128 ug = static_cast<__int128>(q.load.kg) * s.distance_km * s.co2_mg_per_tkm;
+    const int128_t ug = static_cast<int128_t>(q.load.kg) * s.distance_km * s.co2_mg_per_tkm;
     return static_cast<int64_t>((ug + 500000) / 1000000);
   }
   bool Fits(const Service& s, int64_t rem) const {
@@ -174,14 +178,14 @@ std::string CheckItinerary(const Network& net, const Timetable& tt, const RouteQ
                                                                      : s.price_micros;
     if (leg.cost_micros != leg_cost) return fmt::format("leg {} cost {} != {}", k, leg.cost_micros, leg_cost);
     const int64_t leg_co2 = static_cast<int64_t>(
-        (static_cast<__int128>(q.load.kg) * s.distance_km * s.co2_mg_per_tkm + 500000) / 1000000);
+        (static_cast<int128_t>(q.load.kg) * s.distance_km * s.co2_mg_per_tkm + 500000) / 1000000);
     if (leg.co2_g != leg_co2) return fmt::format("leg {} CO2 {} != {}", k, leg.co2_g, leg_co2);
     cost += leg_cost;
     co2 += leg_co2;
     arr = leg.arrival_time;
     avail = arr + tt.handling(leg.to);
   }
-  const int64_t delivered = int64_t{arr} + tt.handling(dest.id.empty() ? NodeIdx(0) : it.stops.back().node) +
+  const int64_t delivered = int64_t{arr} + tt.handling(it.stops.back().node) +
                             (imp ? dest.import_clearance : 0);
   cost += imp ? dest.clearance_fee_micros : 0;
   if (it.arrival != delivered) return fmt::format("delivered {} != {}", it.arrival, delivered);

@@ -5,6 +5,7 @@
 #define DRYPORT_TESTS_FREIGHT_TEST_UTIL_H_
 
 #include <cstdint>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -37,6 +38,7 @@ struct Vec {
   bool operator==(const Vec&) const = default;
   auto operator<=>(const Vec&) const = default;
 };
+void PrintTo(const Vec& v, std::ostream* os);
 
 // Every itinerary over node-simple paths, by depth-first search over the
 // dated departures and on-demand services, with the router's model written

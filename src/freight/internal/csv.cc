@@ -57,7 +57,7 @@ Result<std::vector<CsvRow>> ParseCsv(std::string_view text, std::string_view fil
     if (c == ',') {
       row.fields.push_back(std::move(field));
       field.clear();
-      field_started = true;
+      field_started = false;  // the next field may open with a quote
       ++i;
       continue;
     }
