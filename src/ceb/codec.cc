@@ -92,6 +92,15 @@ ReadResult FromJson(std::string_view json_text) {
     f.message = fmt::format("not well-formed JSON at byte {}: {}", e.byte, e.what());
     result.findings.push_back(std::move(f));
     return result;
+  } catch (const nlohmann::json::exception& e) {
+    // The parser throws more than parse_error: a number too large for a
+    // double is out_of_range.406 (found by fuzz/ceb_json_fuzz).
+    Finding f;
+    f.rule = "json.well-formed";
+    f.path = "/";
+    f.message = fmt::format("not readable JSON: {}", e.what());
+    result.findings.push_back(std::move(f));
+    return result;
   }
   if (!in.is_object() || in.size() != 1) {
     Finding f;

@@ -99,7 +99,8 @@ void SplitQName(const char* qname, std::string_view& prefix, std::string_view& l
   for (; *end != '\0'; ++end) {
     if (*end == ':' && colon == nullptr) colon = end;
   }
-  if (colon == nullptr) {
+  if (colon == nullptr || colon == qname) {
+    // ":name" has an empty prefix and, as before, keeps its colon in `local`.
     prefix = {};
     local = std::string_view(qname, static_cast<size_t>(end - qname));
   } else {
@@ -538,7 +539,23 @@ void JsonContext::ReadText(const nlohmann::ordered_json& value, std::string_view
 
 void JsonContext::ReadRaw(const nlohmann::ordered_json& value, std::string_view key, RawXml& out) {
   if (value.is_string()) {
-    out.xml = value.get<std::string>();
+    const std::string& xml = value.get_ref<const std::string&>();
+    // WriteXml splices raw XML in byte for byte, so XML that does not parse
+    // on its own would make the whole written message unreadable (found by
+    // fuzz/ceb_json_fuzz). A NUL would end pugixml's view of the text early.
+    if (xml.find('\0') != std::string::npos) {
+      Report("json.xml", key, fmt::format("{} must be well-formed XML, and holds a NUL character", key));
+      return;
+    }
+    pugi::xml_document fragment;
+    const pugi::xml_parse_result parsed = fragment.load_buffer(
+        xml.data(), xml.size(), pugi::parse_default | pugi::parse_fragment, pugi::encoding_utf8);
+    if (!parsed) {
+      Report("json.xml", key,
+             fmt::format("{} must be well-formed XML: {} at offset {}", key, parsed.description(), parsed.offset));
+      return;
+    }
+    out.xml = xml;
     out.present = true;
   } else if (!value.is_null()) {
     Report("json.type", key, fmt::format("{} must be a string of XML, is {}", key, value.type_name()));

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 #include <pugixml.hpp>
@@ -117,6 +118,35 @@ Utf8Scan ScanUtf8(std::string_view s) {
     i += len;
   }
   return scan;
+}
+
+// Whether a text node or attribute value in `doc` is not UTF-8, and where
+// (1 + byte offset of its node, 0 when pugixml cannot tell). pugixml decodes &#xD800; (a surrogate) and references beyond
+// U+10FFFF into such bytes without an error, and they would break every
+// consumer downstream (ToJson throws on them; found by fuzz/ceb_reader_fuzz).
+std::optional<uint32_t> FirstNonUtf8Value(const pugi::xml_document& doc) {
+  const auto bad = [](const char* value) {
+    return ScanUtf8(value).first_invalid != std::string_view::npos;
+  };
+  const auto pos = [](pugi::xml_node node) {
+    const ptrdiff_t offset = node.offset_debug();
+    return offset < 0 ? 0u : static_cast<uint32_t>(offset + 1);
+  };
+  pugi::xml_node n = doc.first_child();
+  while (n) {
+    if ((n.type() == pugi::node_pcdata || n.type() == pugi::node_cdata) && bad(n.value())) return pos(n);
+    for (pugi::xml_attribute a = n.first_attribute(); a; a = a.next_attribute()) {
+      if (bad(a.value())) return pos(n);
+    }
+    if (pugi::xml_node child = n.first_child()) {
+      n = child;
+      continue;
+    }
+    while (n && n != doc && !n.next_sibling()) n = n.parent();
+    if (!n || n == doc) break;
+    n = n.next_sibling();
+  }
+  return std::nullopt;
 }
 
 bool IsUtf8Label(std::string_view enc) {
@@ -276,6 +306,18 @@ ReadResult Reader::Read(std::string_view bytes) {
                                   static_cast<uint32_t>(parsed.offset + 1)));
     AssignLines(findings, im.source);
     return result;
+  }
+  // Only a character reference can put bytes that are not UTF-8 into the
+  // parsed values: the text itself was checked above.
+  if (im.source.find("&#") != std::string::npos) {
+    if (const std::optional<uint32_t> bad = FirstNonUtf8Value(im.doc)) {
+      findings.push_back(XmlFinding("xml.well-formed",
+                                    "not well-formed XML: a character reference names a code point that XML does "
+                                    "not allow (a surrogate, or beyond U+10FFFF)",
+                                    *bad));
+      AssignLines(findings, im.source);
+      return result;
+    }
   }
 
   pugi::xml_node root = im.doc.document_element();

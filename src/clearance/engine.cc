@@ -1,6 +1,9 @@
 // The engine's frame: decode, one-at-a-time decisions, group commit, replay.
 #include "clearance/engine.h"
 
+#include <condition_variable>
+#include <set>
+
 #include <fmt/format.h>
 
 #include "clearance/engine_internal.h"
@@ -82,6 +85,11 @@ struct Engine::Impl {
   store::GroupCommitWriter writer;
   mutable std::mutex mu;
   Status failure;  // once the store failed, the in-memory state may be ahead of it: refuse input
+  // Seqs decided but not yet durable (guarded by mu). A duplicate of one of
+  // them must wait: answering it earlier would acknowledge a message that a
+  // crash could still lose.
+  std::set<int64_t> in_flight;
+  std::condition_variable durable_cv;
 
   int64_t Now(int64_t business_ms) const {
     if (core.options.clock == ClockMode::kMessage) {
@@ -114,13 +122,16 @@ struct Engine::Impl {
     core.counters.receipts += outcome.receipts.size();
     // Submitted under the lock, so the store sees batches in decision order.
     std::future<Status> durable = writer.Submit(std::move(ctx.batch()));
+    in_flight.insert(ctx.seq());
     lock.unlock();
     Status s = durable.get();
-    if (!s.ok()) {
+    {
       std::lock_guard<std::mutex> relock(mu);
-      failure = s;
-      return s;
+      in_flight.erase(ctx.seq());
+      if (!s.ok()) failure = s;
     }
+    durable_cv.notify_all();
+    if (!s.ok()) return s;
     return outcome;
   }
 };
@@ -135,16 +146,21 @@ Result<std::unique_ptr<Engine>> Engine::Open(store::Store& store, EngineOptions 
   ceb::Reader reader;
   const CodeTables& codes = CodeTables::Builtin();
   Status replayed = store.ForEachMessage(1, [&](store::MessageRow&& row) -> Status {
+    core.next_seq = row.seq + 1;
+    if (row.type == kTickType) {
+      // A tick ran at the time it was given and did not move the message
+      // clock (Engine::Tick); replay must do the same, or the messages after
+      // it would be judged at another time than they were live.
+      Context ctx(core, row.seq, core.options.clock == ClockMode::kMessage ? row.business_ms : row.received_ms,
+                  /*replaying=*/true);
+      internal::HandleTick(ctx);
+      return Status::Ok();
+    }
     const int64_t now = core.options.clock == ClockMode::kMessage
                             ? std::max(row.business_ms, core.state.last_business_ms)
                             : row.received_ms;
     if (row.business_ms) core.state.last_business_ms = std::max(core.state.last_business_ms, row.business_ms);
     Context ctx(core, row.seq, now, /*replaying=*/true);
-    core.next_seq = row.seq + 1;
-    if (row.type == kTickType) {
-      internal::HandleTick(ctx);
-      return Status::Ok();
-    }
     if (row.type == kDecisionType) {
       return internal::HandleDecision(ctx, nlohmann::json::parse(row.raw, nullptr, false));
     }
@@ -184,14 +200,18 @@ Result<Outcome> Engine::Ingest(std::string_view bytes, std::string_view source) 
   if (!impl_->failure.ok()) return impl_->failure;
   EngineCore& core = impl_->core;
   auto& seen = core.state.guids[guid];
-  for (const auto& [seq, h] : seen) {
+  for (const auto& [seen_seq, h] : seen) {
     if (h != hash) continue;
-    // The same message again: same receipts, no second effect.
+    // The same message again: same receipts, no second effect -- once the
+    // first one is durable (it may still be in the commit under way).
+    const int64_t original = seen_seq;  // the wait below may reallocate `seen`
+    impl_->durable_cv.wait(lock, [&] { return !impl_->in_flight.count(original) || !impl_->failure.ok(); });
+    if (!impl_->failure.ok()) return impl_->failure;
     lock.unlock();
     Outcome outcome;
-    outcome.message_seq = seq;
+    outcome.message_seq = original;
     outcome.duplicate = true;
-    Result<std::vector<store::ReceiptRow>> rows = core.store.ReceiptsForMessage(seq);
+    Result<std::vector<store::ReceiptRow>> rows = core.store.ReceiptsForMessage(original);
     if (!rows.ok()) return rows.status();
     for (auto& r : *rows) outcome.receipts.push_back(Receipt{r.type, r.name, std::move(r.xml)});
     std::lock_guard<std::mutex> relock(impl_->mu);

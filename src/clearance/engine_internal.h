@@ -88,6 +88,29 @@ struct Doc {
   std::string tax_no;
   std::string risk_rule;
   bool delivered = false;          // CEB513 S on its waybill
+
+  // Export only (export_flow.cc, summary.cc). The CEB603 head fields the
+  // summary consolidates by (customs-rules.md §1.1, §7 item 5), and the
+  // numbers and links the later export messages carry.
+  std::string country;          // 603 head: country of arrival (运抵国)
+  std::string port;             // 603 head portCode: the exit customs
+  std::string traf_mode;        // 603 head trafMode (607 fills it when the 603 left it empty)
+  std::string owner;            // 603 head ownerCode: the producer/seller (生产销售单位)
+  std::string statistics_flag;  // 603 head: A simplified, B summarised later
+  std::string pre_no;           // E-Port's 18-character number, echoed by most export receipts
+  std::string bill_no;          // master bill: 603 head, or bound by a CEB607; 507/607 head
+  std::string operator_code;    // 507/215: the supervised-site operator
+  std::string msg_seq_no;       // 507/509/607/701: which part of a split message, echoed by its receipt
+  std::string sum_no;           // 701 sumNo; on an export list: the summary that took it ("" = not yet)
+  std::vector<std::string> refs;  // 701: the invtNos it lists
+  Decimal net_weight;
+  int64_t arrived_ms = 0;  // export waybill: a CEB507 listed it (the goods are at the site)
+  // Per lines[i] of an export list (parallel to `lines`, which holds gname
+  // in `name`): the CEB603 itemName (the refund name after summary),
+  // destination country, currency, legal quantity and legal unit. On an
+  // export order, line_currencies holds the OrderList currency.
+  std::vector<std::string> line_item_names, line_countries, line_currencies, line_units1;
+  std::vector<Decimal> line_qty1;
 };
 
 // Everything the engine knows; a pure function of the accepted messages.

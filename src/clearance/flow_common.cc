@@ -39,11 +39,19 @@ void Reject(Context& ctx, Doc& d, std::string_view code_id, std::string_view det
   if (code.customs) {
     Move(ctx, d, kRejected, code_id, info);
   } else {
-    // An E-Port rejection: the negative code is the returnStatus, and the
-    // declaration never became a document (a live document of the same key
-    // stays as it is).
-    ctx.RecordEvent(d.kind, d.key, std::stoi(code.code), code_id, info);
-    SendReceipt(ctx, d, std::stoi(code.code), info);
+    // An E-Port rejection: the negative code is the returnStatus. Of a
+    // declaration that never became a document only the event is kept (a
+    // live document of the same key stays as it is); a stored document
+    // rejected later (the single limit, found at matching) ends here, with
+    // the negative code as its terminal mark like kRevoked, so it neither
+    // waits forever in 2 nor blocks a corrected declaration of its order.
+    const int status = std::stoi(code.code);
+    if (ctx.Find(d.kind, d.key) == &d) {
+      ctx.SetStatus(d, status, code_id, info);
+    } else {
+      ctx.RecordEvent(d.kind, d.key, status, code_id, info);
+    }
+    SendReceipt(ctx, d, status, info);
   }
   ++ctx.core_counters().rejected;
 }

@@ -429,12 +429,15 @@ void HandleInventories(Context& ctx, const imp::CEB621Message& m, const std::vec
     ctx.AddKey("logisticsNo", d.logistics_no);
     ctx.AddKey("copNo", d.cop_no);
     std::string error = ElementError(findings, "CEB621Message", "Inventory", i + 1, m.inventory.size());
-    // One live inventory per order (SPEC22 §7: -621004 清单已申报).
+    // One live inventory per order (SPEC22 §7: -621004 清单已申报), whether
+    // the second one has another copNo or the same one again with a new
+    // guid (a staged one, status 1, may still be declared: Admit).
     if (error.empty() && (h.appType.value.empty() || h.appType.value == "1")) {
       auto it = ctx.state().inventory_by_order.find(Key(d.ebp, d.order_no));
-      if (it != ctx.state().inventory_by_order.end() && it->second != d.key) {
+      if (it != ctx.state().inventory_by_order.end()) {
         const Doc* other = ctx.Find(kInventory, it->second);
-        if (other != nullptr && other->status > 0 && other->status != kRejected) {
+        const int min_status = it->second == d.key ? kDeclared : 1;
+        if (other != nullptr && other->status >= min_status && other->status != kRejected) {
           Reject(ctx, d, "inventory-declared", fmt::format("订单 {} 已有清单 {}", d.order_no, other->key));
           continue;
         }
@@ -489,8 +492,11 @@ void HandleCancels(Context& ctx, const imp::CEB623Message& m, const std::vector<
     Doc* cancel = Admit(ctx, std::move(c), h.appType, h.appStatus, error);
     if (cancel == nullptr) continue;
     Move(ctx, *cancel, kAccepted, "revocation", ctx.rules().Info("logic-ok"));
+    // The text real CEB624 receipts carry (ceb-messages.md §6.2): the
+    // detail follows 审核通过 after an ASCII comma.
+    const ReturnCode& approved = ctx.rules().Code("approved");
     Move(ctx, *cancel, kApproved, "revocation",
-         ctx.rules().Info("approved", "撤单申请审核通过,清单已成功撤单"));
+         fmt::format("[Code:{};Desc:{},撤单申请审核通过,清单已成功撤单]", approved.code, approved.text));
     ctx.state().waiting.erase(inv->key);
     ReleaseQuota(ctx, *inv, inv->quota_amount);
     SendTaxVoid(ctx, *inv);
@@ -516,9 +522,10 @@ void HandleRefunds(Context& ctx, const imp::CEB625Message& m, const std::vector<
     r.order_no = h.orderNo.value;
     ctx.AddKey("invtNo", r.invt_no);
     const std::string error = ElementError(findings, "CEB625Message", "InvtRefund", i + 1, m.invtRefund.size());
-    Doc* inv = ctx.state().inventory_by_invt_no.count(h.invtNo.value)
-                   ? ctx.Find(kInventory, ctx.state().inventory_by_invt_no[h.invtNo.value])
-                   : nullptr;
+    // By invtNo, else by the agent's copNo as for a revocation: the return
+    // names both (ceb-messages.md §8.1), and a sender that never read the
+    // CEB622 does not know the number customs assigned.
+    Doc* inv = FindInventory(ctx, h.invtNo.value, h.agentCode.value, h.copNo.value);
     if (error.empty()) {
       if (inv == nullptr) {
         Reject(ctx, r, "refund-unknown", h.invtNo.value);

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <chrono>
@@ -472,8 +473,22 @@ void PrintPlanTotals(const char* title, const PlanResult& r) {
   const PlanTotals& t = r.totals;
   fmt::print("{}: {} of {} shipments assigned ({} TEU), {} out ({} TEU)\n", title, t.assigned, t.shipments,
              Teu(t.assigned_cteu), t.shipments - t.assigned, Teu(t.unassigned_cteu));
-  fmt::print("  transport ${}  + clearance fees ${}  = ${};  {} t CO2;  {:.0f} ms\n", Grouped(t.transport_micros),
-             Grouped(t.fees_micros), Grouped(t.transport_micros + t.fees_micros), Kg(t.co2_g / 1000), r.total_ms);
+  fmt::print("  transport ${}  + clearance fees ${}  = ${};  {} t CO2;  {:.0f} ms ({:.0f} ms CPU)\n",
+             Grouped(t.transport_micros), Grouped(t.fees_micros), Grouped(t.transport_micros + t.fees_micros),
+             Kg(t.co2_g / 1000), r.total_ms, r.total_cpu_ms);
+}
+
+void PrintBound(const PlanResult& r) {
+  const FlowBound& b = r.bound;
+  fmt::print("  lower bound ${}: flow ${} ({} TEU it cannot move; {} nodes, {} arcs, built in {:.0f} ms, network "
+             "simplex {:.0f} ms), Lagrangian at its duals ${}\n",
+             Grouped(b.objective_micros), Grouped(b.flow_objective_micros), Teu(b.flow_unmet_cteu), b.nodes, b.arcs,
+             b.build_ms, b.solve_ms, Grouped(b.lagrangian_objective_micros));
+  fmt::print("  gap to the bound: ${} ({:.3f}%{}); {} shipments on decomposed flow paths, {} routed at shadow "
+             "prices\n",
+             Grouped(GapMicros(r)), 100 * GapRatio(r),
+             r.totals.unassigned_cteu == b.unmet_cteu ? " of transport" : " of the objective", r.followed_flow,
+             r.rerouted);
 }
 
 void RunPlanCommand(const std::string& path, const NetworkOptions& nopt, const std::string& start_text, bool json,
@@ -572,16 +587,7 @@ void RunPlanCommand(const std::string& path, const NetworkOptions& nopt, const s
   fmt::print("\n");
   PrintPlanTotals(plan ? "Plan (flow + repair)" : "Greedy", chosen);
   if (plan) {
-    const FlowBound& b = chosen.bound;
-    fmt::print("  lower bound ${} transport + {} TEU unserved (flow: {} nodes, {} arcs, {:.0f} ms to build, {:.0f} ms "
-               "network simplex)\n",
-               Grouped(b.transport_micros), Teu(b.unmet_cteu), b.nodes, b.arcs, b.build_ms, b.solve_ms);
-    fmt::print("  gap to the bound: ${} ({:.3f}%); {} shipments on decomposed flow paths, {} re-routed\n",
-               Grouped(GapMicros(chosen)), 100 * GapRatio(chosen), chosen.followed_flow, chosen.rerouted);
-    if (chosen.totals.unassigned_cteu > b.unmet_cteu) {
-      fmt::print("  the flow moves {} TEU more than the plan: it splits shipments that must travel whole\n",
-                 Teu(chosen.totals.unassigned_cteu - b.unmet_cteu));
-    }
+    PrintBound(chosen);
     PrintPlanTotals("Greedy baseline (input order, cheapest each)", *greedy);
   }
   fmt::print("Unassigned volume costs ${} per TEU in the objective.\n",
@@ -613,27 +619,34 @@ LatencyStats Stats(std::vector<double> us, double total_results) {
   return s;
 }
 
-struct BenchQuery {
-  RouteQuery q;
-};
+double ThreadCpuUs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
 
-// Times Search + Build of every result, as `dryport route` does.
-LatencyStats TimeQueries(const Network& net, const Timetable& tt, const std::vector<RouteQuery>& queries) {
+// Times Search + Build of every result, as `dryport route` does: wall clock
+// and this thread's CPU time (on a shared machine the wall clock also counts
+// other processes' turns).
+std::pair<LatencyStats, LatencyStats> TimeQueries(const Network& net, const Timetable& tt,
+                                                  const std::vector<RouteQuery>& queries) {
   Router router(net, tt);
   const auto cap = tt.FullCapacity();
-  std::vector<Itinerary> sink;
   for (size_t i = 0; i < std::min<size_t>(queries.size(), 50); ++i) (void)router.Route(queries[i], cap);  // warm up
-  std::vector<double> us;
-  us.reserve(queries.size());
+  std::vector<double> wall, cpu;
+  wall.reserve(queries.size());
+  cpu.reserve(queries.size());
   double results = 0;
   for (const auto& q : queries) {
+    const double c0 = ThreadCpuUs();
     const auto t0 = std::chrono::steady_clock::now();
     auto its = router.Route(q, cap);
     const auto t1 = std::chrono::steady_clock::now();
-    us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
+    cpu.push_back(ThreadCpuUs() - c0);
+    wall.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
     if (its.ok()) results += static_cast<double>(its->size());
   }
-  return Stats(std::move(us), results);
+  return {Stats(std::move(wall), results), Stats(std::move(cpu), results)};
 }
 
 long PeakRssKb() {
@@ -676,7 +689,7 @@ void RunRouteBenchCommand(bool json, int query_count, int shipment_count, ExitCo
     q.load = s.load;
     ref_queries.push_back(std::move(q));
   }
-  const LatencyStats ref_stats = TimeQueries(ref, *tt, ref_queries);
+  const auto [ref_stats, ref_cpu] = TimeQueries(ref, *tt, ref_queries);
 
   // 100x: the corridors copied 100 times and joined in a ring.
   constexpr int kCopies = 100;
@@ -700,7 +713,7 @@ void RunRouteBenchCommand(bool json, int query_count, int shipment_count, ExitCo
     q.load = (*demand)[static_cast<size_t>(i)].load;
     big_queries.push_back(std::move(q));
   }
-  const LatencyStats big_stats = TimeQueries(*big, *big_tt, big_queries);
+  const auto [big_stats, big_cpu] = TimeQueries(*big, *big_tt, big_queries);
 
   // Assignment of N shipments over 8 weeks on the reference network.
   nlohmann::json assign_json;
@@ -725,10 +738,12 @@ void RunRouteBenchCommand(bool json, int query_count, int shipment_count, ExitCo
     nlohmann::json out = {
         {"machine_note", "single thread; figures for this machine only"},
         {"reference", {{"nodes", ref.node_count()}, {"services", ref.service_count()}, {"departures", tt->size()},
-                       {"route", StatsJson(ref_stats)}}},
+                       {"route", StatsJson(ref_stats)}, {"route_cpu", StatsJson(ref_cpu)}}},
         {"scaled_100x", {{"nodes", big->node_count()}, {"services", big->service_count()},
                          {"departures", big_tt->size()}, {"generate_ms", gen_ms}, {"route", StatsJson(big_stats)},
-                         {"p99_ratio_to_reference", big_stats.p99_us / ref_stats.p99_us}}},
+                         {"route_cpu", StatsJson(big_cpu)},
+                         {"p99_ratio_to_reference", big_stats.p99_us / ref_stats.p99_us},
+                         {"cpu_p99_ratio_to_reference", big_cpu.p99_us / ref_cpu.p99_us}}},
     };
     if (plan_result) {
       const PlanResult& p = *plan_result;
@@ -736,6 +751,7 @@ void RunRouteBenchCommand(bool json, int query_count, int shipment_count, ExitCo
           {"shipments", shipment_count},
           {"weeks", 8},
           {"time_ms", p.total_ms},
+          {"cpu_ms", p.total_cpu_ms},
           {"flow", {{"nodes", p.bound.nodes}, {"arcs", p.bound.arcs}, {"build_ms", p.bound.build_ms},
                     {"solve_ms", p.bound.solve_ms}}},
           {"repair_ms", p.repair_ms},
@@ -745,11 +761,15 @@ void RunRouteBenchCommand(bool json, int query_count, int shipment_count, ExitCo
           {"assigned", p.totals.assigned},
           {"unassigned_teu", Teu(p.totals.unassigned_cteu)},
           {"transport", MoneyJson(p.totals.transport_micros)},
-          {"bound_transport", MoneyJson(p.bound.transport_micros)},
-          {"bound_unmet_teu", Teu(p.bound.unmet_cteu)},
+          {"objective", MoneyJson(p.totals.objective_micros)},
+          {"bound", MoneyJson(p.bound.objective_micros)},
+          {"flow_bound", MoneyJson(p.bound.flow_objective_micros)},
+          {"lagrangian_bound", MoneyJson(p.bound.lagrangian_objective_micros)},
+          {"flow_unmet_teu", Teu(p.bound.flow_unmet_cteu)},
           {"gap", MoneyJson(GapMicros(p))},
           {"gap_ratio", GapRatio(p)},
-          {"greedy", {{"time_ms", greedy_result->total_ms}, {"assigned", greedy_result->totals.assigned},
+          {"greedy", {{"time_ms", greedy_result->total_ms}, {"cpu_ms", greedy_result->total_cpu_ms},
+                      {"assigned", greedy_result->totals.assigned},
                       {"unassigned_teu", Teu(greedy_result->totals.unassigned_cteu)},
                       {"transport", MoneyJson(greedy_result->totals.transport_micros)},
                       {"objective_over_plan", static_cast<double>(greedy_result->totals.objective_micros) /
@@ -762,29 +782,30 @@ void RunRouteBenchCommand(bool json, int query_count, int shipment_count, ExitCo
   fmt::print("Route queries (Search + build every Pareto itinerary):\n");
   fmt::print("  reference network: {} nodes, {} services, {} dated departures in 8 weeks\n", ref.node_count(),
              ref.service_count(), tt->size());
-  PrintStats("reference", ref_stats);
+  PrintStats("reference (wall clock)", ref_stats);
+  PrintStats("reference (CPU time)", ref_cpu);
   fmt::print("  100x network: {} nodes, {} services, {} departures (generated in {:.0f} ms)\n", big->node_count(),
              big->service_count(), big_tt->size(), gen_ms);
-  PrintStats("100x", big_stats);
-  fmt::print("  p99 ratio 100x / reference: {:.1f}x;  goal p99 < 1 ms on the reference: {}\n",
-             big_stats.p99_us / ref_stats.p99_us, ref_stats.p99_us < 1000 ? "met" : "NOT met");
+  PrintStats("100x (wall clock)", big_stats);
+  PrintStats("100x (CPU time)", big_cpu);
+  fmt::print("  p99 ratio 100x / reference: {:.0f}x wall, {:.0f}x CPU;  goal p99 < 1 ms on the reference: {}\n",
+             big_stats.p99_us / ref_stats.p99_us, big_cpu.p99_us / ref_cpu.p99_us,
+             ref_stats.p99_us < 1000 ? "met" : "NOT met");
   if (plan_result) {
     const PlanResult& p = *plan_result;
     fmt::print("\nAssignment: {} shipments over 8 weeks on the reference network\n", shipment_count);
-    fmt::print("  time {:.0f} ms (flow network {} nodes / {} arcs: build {:.0f} ms, network simplex {:.0f} ms; repair "
-               "{:.0f} ms, {} router queries)\n",
-               p.total_ms, p.bound.nodes, p.bound.arcs, p.bound.build_ms, p.bound.solve_ms, p.repair_ms,
-               p.router_queries);
+    fmt::print("  time {:.0f} ms wall, {:.0f} ms CPU (flow: build {:.0f} ms, network simplex {:.0f} ms; repair {:.0f} "
+               "ms; {} router queries)\n",
+               p.total_ms, p.total_cpu_ms, p.bound.build_ms, p.bound.solve_ms, p.repair_ms, p.router_queries);
     fmt::print("  peak RSS {:.0f} MB (+{:.0f} MB during the assignment)\n", static_cast<double>(rss_after) / 1024.0,
                static_cast<double>(rss_after - rss_before) / 1024.0);
     PrintPlanTotals("  plan", p);
-    fmt::print("  bound: ${} transport + {} TEU unserved; gap ${} ({:.3f}%)\n", Grouped(p.bound.transport_micros),
-               Teu(p.bound.unmet_cteu), Grouped(GapMicros(p)), 100 * GapRatio(p));
+    PrintBound(p);
     PrintPlanTotals("  greedy baseline", *greedy_result);
     fmt::print("  greedy objective / plan objective: {:.4f};  goal < 10 s: {}\n",
                static_cast<double>(greedy_result->totals.objective_micros) /
                    static_cast<double>(p.totals.objective_micros),
-               p.total_ms < 10000 ? "met" : "NOT met");
+               p.total_ms < 10000 ? "met" : (p.total_cpu_ms < 10000 ? "met in CPU time, NOT in wall time" : "NOT met"));
   }
 }
 

@@ -25,9 +25,11 @@ struct ExitCode {
 void RegisterCebCommands(CLI::App& app, ExitCode& exit_code);      // validate, convert
 void RegisterGenCommand(CLI::App& app, ExitCode& exit_code);       // gen
 void RegisterFreightCommands(CLI::App& app, ExitCode& exit_code);  // route, plan, network check
+void RegisterClearanceCommands(CLI::App& app, ExitCode& exit_code);  // ingest, status, officer, summary
 // `dryport bench <what>`: each module adds its own benchmark subcommand.
 void RegisterCodecBench(CLI::App& bench, ExitCode& exit_code);
 void RegisterRouteBench(CLI::App& bench, ExitCode& exit_code);
+void RegisterIngestBench(CLI::App& bench, ExitCode& exit_code);
 
 }  // namespace dryport::cli
 

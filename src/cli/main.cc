@@ -12,10 +12,12 @@ int main(int argc, char** argv) {
   dryport::cli::RegisterCebCommands(app, exit_code);
   dryport::cli::RegisterGenCommand(app, exit_code);
   dryport::cli::RegisterFreightCommands(app, exit_code);
-  CLI::App* bench = app.add_subcommand("bench", "Measure this machine: codec, route");
+  dryport::cli::RegisterClearanceCommands(app, exit_code);
+  CLI::App* bench = app.add_subcommand("bench", "Measure this machine: codec, route, ingest");
   bench->require_subcommand(1);
   dryport::cli::RegisterCodecBench(*bench, exit_code);
   dryport::cli::RegisterRouteBench(*bench, exit_code);
+  dryport::cli::RegisterIngestBench(*bench, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <time.h>
+
 #include <chrono>
 #include <limits>
 #include <map>
@@ -155,6 +157,14 @@ double MsSince(SteadyClock::time_point t0) {
   return std::chrono::duration<double, std::milli>(SteadyClock::now() - t0).count();
 }
 
+// This thread's CPU time: on a shared machine the wall clock also counts
+// other processes' turns.
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
 int64_t FloorTo(int64_t t, int64_t g) { return (t >= 0 ? t / g : (t - g + 1) / g) * g; }
 
 }  // namespace
@@ -254,16 +264,17 @@ struct Assigner::Impl {
     return true;
   }
 
-  // The shipment's cheapest transport by its deadline on empty departures,
-  // or nothing if it cannot make it at all.
-  std::optional<int64_t> CheapestOnEmpty(const Shipment& s) {
+  // Earliest delivery on empty departures, ignoring the deadline (one
+  // label per node: fast): tells whether any plan could serve the shipment,
+  // and if not, why.
+  std::optional<UtcMinutes> EarliestOnEmpty(const Shipment& s) {
+    RouteQuery q = Query(s);
+    q.deadline = kNever;
+    q.cost_criterion = false;
     ++queries;
-    auto n = reason_router.Search(Query(s), full_capacity);
+    auto n = reason_router.Search(q, full_capacity);
     if (!n.ok() || *n == 0) return std::nullopt;
-    const Itinerary it = reason_router.Build(*reason_router.Cheapest());
-    int64_t transport = 0;
-    for (const Leg& l : it.legs) transport += l.cost_micros;
-    return transport;
+    return reason_router.summary(0).arrival;
   }
 
   UnassignedReason Reason(const Shipment& s) {
@@ -303,6 +314,44 @@ struct Assigner::Impl {
     ShipmentPlan plan;
   };
 
+  // Requests that found no itinerary on the room left. Capacity only
+  // shrinks, and a later ready time, an earlier effective deadline or a
+  // larger load only removes options, so a failure answers every request
+  // it dominates without a search.
+  struct Failure {
+    int64_t ready;
+    int64_t horizon;  // min(deadline, ready + search window)
+    int64_t cteu;
+  };
+  std::unordered_map<uint64_t, std::vector<Failure>> failures;
+
+  Failure FailureOf(const Shipment& s) const {
+    return {s.ready, std::min<int64_t>(s.deadline, int64_t{s.ready} + opt.max_duration), s.load.cteu};
+  }
+  uint64_t PairKey(const Shipment& s) {
+    return uint64_t{Intern(s.origins)} << 32 | Intern(s.destinations);
+  }
+  bool KnownToFail(const Shipment& s) {
+    auto it = failures.find(PairKey(s));
+    if (it == failures.end()) return false;
+    const Failure f = FailureOf(s);
+    for (const Failure& g : it->second) {
+      if (g.ready <= f.ready && g.horizon >= f.horizon && g.cteu <= f.cteu) return true;
+    }
+    return false;
+  }
+  void AddFailure(const Shipment& s) {
+    auto& list = failures[PairKey(s)];
+    const Failure f = FailureOf(s);
+    std::erase_if(list, [&](const Failure& g) {
+      return f.ready <= g.ready && f.horizon >= g.horizon && f.cteu <= g.cteu;
+    });
+    list.push_back(f);
+  }
+  bool Hopeless(const Shipment& s) {
+    return hopeless.count(Key{Intern(s.origins), Intern(s.destinations), s.ready, s.deadline, s.load.cteu}) > 0;
+  }
+
   void RouteAll(std::span<const Shipment> shipments, const std::vector<uint32_t>& order,
                 std::vector<ShipmentPlan>& plans, std::vector<int64_t>& remaining, std::span<const int64_t> surcharge,
                 size_t* rerouted) {
@@ -325,8 +374,10 @@ struct Assigner::Impl {
         it = cache.end();
       }
       if (it == cache.end()) {
+        if (Hopeless(s) || KnownToFail(s)) continue;
         Cached c;
         c.found = RouteCheapest(s, remaining, surcharge, c.plan);
+        if (!c.found) AddFailure(s);
         it = cache.emplace(key, std::move(c)).first;
       }
       if (!it->second.found) continue;  // failed with this load: still fails
@@ -341,9 +392,91 @@ struct Assigner::Impl {
     }
   }
 
-  // Shipments known to make their deadline on empty departures (the flow
-  // method's prefilter): if left out, it was for lack of room.
-  std::unordered_map<Key, std::optional<int64_t>, KeyHash> alone;
+  // Filled by the flow method's prefilter: requests that no plan can serve
+  // (and why); every other request left out lacked room.
+  std::unordered_map<Key, UnassignedReason, KeyHash> hopeless;
+  bool prefiltered = false;
+
+  // L(lambda) = penalty x hopeless + sum over shipments of min(penalty x
+  // load, cheapest itinerary at cost + lambda x load on empty departures)
+  // - sum of lambda x room: a lower bound for any lambda >= 0 (Lagrangian
+  // relaxation of the room constraints). Also returns each request's priced
+  // minimum and the load the minimising itineraries put on each departure
+  // (the subgradient).
+  int64_t Lagrangian(std::span<const Shipment> shipments, const std::vector<uint32_t>& feasible,
+                     std::span<const int64_t> lambda, std::span<const int64_t> room, int64_t hopeless_cteu,
+                     std::unordered_map<Key, int64_t, KeyHash>* priced, std::vector<int64_t>* usage) {
+    const int64_t penalty_per_cteu = opt.penalty_micros_per_teu / kCteuPerTeu;
+    int64_t total = hopeless_cteu * penalty_per_cteu;
+    for (uint32_t d = 0; d < tt.size(); ++d) total -= lambda[d] * std::max<int64_t>(0, room[d]);
+    usage->assign(tt.size(), 0);
+    struct Best {
+      int64_t value;
+      std::vector<DepartureIdx> departures;
+    };
+    std::unordered_map<Key, Best, KeyHash> cache;
+    std::vector<DepartureIdx> deps;
+    for (uint32_t i : feasible) {
+      const Shipment& s = shipments[i];
+      const Key key{Intern(s.origins), Intern(s.destinations), s.ready, s.deadline, s.load.cteu};
+      auto it = cache.find(key);
+      if (it == cache.end()) {
+        Best best{s.load.cteu * penalty_per_cteu, {}};
+        RouteQuery q = Query(s);
+        q.surcharge = lambda;
+        ++queries;
+        auto n = reason_router.Search(q, full_capacity);
+        if (n.ok() && *n > 0) {
+          const size_t c = *reason_router.Cheapest();
+          int64_t transport = 0;
+          for (const Leg& l : reason_router.Build(c).legs) transport += l.cost_micros;  // includes lambda
+          if (transport < best.value) {
+            best.value = transport;
+            reason_router.CollectDepartures(c, &deps);
+            best.departures = deps;
+          }
+        }
+        it = cache.emplace(key, std::move(best)).first;
+      }
+      total += it->second.value;
+      for (DepartureIdx d : it->second.departures) (*usage)[d.value()] += s.load.cteu;
+    }
+    if (priced) {
+      priced->clear();
+      for (auto& [k, b] : cache) priced->emplace(k, b.value);
+    }
+    return total;
+  }
+
+  // Local improvement: the shadow prices come from a relaxation and can
+  // over-steer. Each assigned shipment in turn gives its room back and takes
+  // its cheapest itinerary on the room left if that costs less (it never
+  // costs more: the old one is still there); then shipments still out try
+  // again on whatever was freed.
+  void Improve(std::span<const Shipment> shipments, const std::vector<uint32_t>& order, PlanResult& r,
+               std::vector<int64_t>& remaining) {
+    for (uint32_t i : order) {
+      ShipmentPlan& p = r.shipments[i];
+      if (!p.assigned) continue;
+      const Shipment& s = shipments[i];
+      const int64_t q = s.load.cteu;
+      for (const PlannedLeg& l : p.legs) {
+        if (l.departure) remaining[l.departure->value()] += q;
+      }
+      ShipmentPlan alt;
+      if (RouteCheapest(s, remaining, {}, alt)) {
+        Price(s, alt);
+        if (alt.transport_micros < p.transport_micros) {
+          alt.assigned = true;
+          p = std::move(alt);
+          ++r.improved;
+        }
+      }
+      Take(p, q, remaining);
+    }
+    failures.clear();  // room was freed: earlier failures no longer prove anything
+    RouteAll(shipments, order, r.shipments, remaining, {}, &r.rerouted);
+  }
 
   void Finish(std::span<const Shipment> shipments, PlanResult& r) {
     std::unordered_map<Key, UnassignedReason, KeyHash> reasons;
@@ -364,18 +497,11 @@ struct Assigner::Impl {
         const Key key{Intern(s.origins), Intern(s.destinations), s.ready, s.deadline, s.load.cteu};
         auto it = reasons.find(key);
         if (it == reasons.end()) {
-          auto known = alone.find(key);
           UnassignedReason reason = UnassignedReason::kNoCapacityBeforeDeadline;
-          if (known == alone.end()) {
+          if (!prefiltered) {
             reason = Reason(s);
-          } else if (!known->second) {
-            // Hopeless: only tell "no path at all" from "too late".
-            RouteQuery q = Query(s);
-            q.deadline = kNever;
-            q.cost_criterion = false;
-            ++queries;
-            auto n = reason_router.Search(q, full_capacity);
-            reason = n.ok() && *n > 0 ? UnassignedReason::kNoPathBeforeDeadline : UnassignedReason::kNoPath;
+          } else if (auto h = hopeless.find(key); h != hopeless.end()) {
+            reason = h->second;
           }
           it = reasons.emplace(key, reason).first;
         }
@@ -446,6 +572,7 @@ struct Assigner::Impl {
 
   Result<PlanResult> Plan(std::span<const Shipment> shipments, std::span<const int64_t> remaining_in) {
     const auto t_start = SteadyClock::now();
+    const double cpu_start = ThreadCpuMs();
     PlanResult r;
     r.method = "flow+repair";
     r.shipments.resize(shipments.size());
@@ -461,25 +588,37 @@ struct Assigner::Impl {
       uint64_t bits;
       auto operator<=>(const SupplyKey&) const = default;
     };
-    std::map<SupplyKey, uint32_t> supply_ids, sink_ids;
-    std::vector<SupplyKey> supplies, sinks;
-    std::vector<int64_t> supply_amount, sink_amount;
+    std::map<SupplyKey, uint32_t> supply_ids;
+    std::vector<SupplyKey> supplies;
+    std::vector<int64_t> supply_amount;
+    std::vector<SupplyKey> ship_sink(shipments.size());  // (destination set, deadline, import bits)
+    // Which (node, import flag) pairs need a delivered timeline.
+    const uint32_t n_nodes = net.node_count();
+    std::vector<uint8_t> flags_at(n_nodes, 0);  // bit 0: no import, bit 1: import
     std::vector<uint32_t> ship_supply(shipments.size(), std::numeric_limits<uint32_t>::max());
     int64_t max_time = 0;
     // Shipments that no plan can serve (no itinerary by the deadline even
     // on empty departures) stay out of the flow: they would only let it
     // mix commodities. They count as unmet in the bound as in every plan.
-    int64_t hopeless_cteu = 0, individual = 0;
+    int64_t hopeless_cteu = 0;
+    prefiltered = true;
+    std::unordered_map<Key, bool, KeyHash> checked;
     for (size_t i = 0; i < shipments.size(); ++i) {
       const Shipment& s = shipments[i];
       const Key fkey{Intern(s.origins), Intern(s.destinations), s.ready, s.deadline, s.load.cteu};
-      auto fit = alone.find(fkey);
-      if (fit == alone.end()) fit = alone.emplace(fkey, CheapestOnEmpty(s)).first;
+      auto fit = checked.find(fkey);
+      if (fit == checked.end()) {
+        const std::optional<UtcMinutes> earliest = EarliestOnEmpty(s);
+        const bool ok = earliest && *earliest <= s.deadline;
+        if (!ok) {
+          hopeless.emplace(fkey, earliest ? UnassignedReason::kNoPathBeforeDeadline : UnassignedReason::kNoPath);
+        }
+        fit = checked.emplace(fkey, ok).first;
+      }
       if (!fit->second) {
         hopeless_cteu += s.load.cteu;
         continue;
       }
-      individual += *fit->second;
       const uint32_t os = Intern(s.origins), ds = Intern(s.destinations);
       uint64_t ebits = 0, ibits = 0;
       for (size_t k = 0; k < sets[os].size() && k < 64; ++k) {
@@ -499,26 +638,15 @@ struct Assigner::Impl {
       // No deadline: the router bounds arrivals by the search window, not
       // deliveries; the flow's arrivals are bounded by max_time below.
       const int64_t deadline = s.deadline == kNever ? int64_t{kNever} : -FloorTo(-int64_t{s.deadline}, g);
-      const SupplyKey dk{ds, deadline, ibits};
-      auto [di, dnew] = sink_ids.emplace(dk, static_cast<uint32_t>(sinks.size()));
-      if (dnew) {
-        sinks.push_back(dk);
-        sink_amount.push_back(0);
+      ship_sink[i] = {ds, deadline, ibits};
+      for (size_t k = 0; k < sets[ds].size(); ++k) {
+        const bool imp = k < 64 && (ibits >> k & 1);
+        flags_at[sets[ds][k]] |= imp ? 2 : 1;
       }
-      sink_amount[di->second] += s.load.cteu;
       max_time = std::max<int64_t>(max_time, int64_t{s.ready} + opt.max_duration);
     }
     const int64_t total_supply = std::accumulate(supply_amount.begin(), supply_amount.end(), int64_t{0});
 
-    // Which (node, import flag) pairs need a delivered timeline.
-    const uint32_t n_nodes = net.node_count();
-    std::vector<uint8_t> flags_at(n_nodes, 0);  // bit 0: no import, bit 1: import
-    for (const SupplyKey& dk : sinks) {
-      for (size_t k = 0; k < sets[dk.set].size(); ++k) {
-        const bool imp = k < 64 && (dk.bits >> k & 1);
-        flags_at[sets[dk.set][k]] |= imp ? 2 : 1;
-      }
-    }
 
     const auto t_build = SteadyClock::now();
     // Events per node.
@@ -588,6 +716,37 @@ struct Assigner::Impl {
       next += static_cast<int32_t>(ts.size());
     }
     first_del[2 * n_nodes] = next;
+    // Sinks: a deadline matters only up to the last delivery event before
+    // it at each destination node, so shipments whose deadlines fall
+    // between the same events share a sink (exact, and far fewer sinks than
+    // distinct deadlines).
+    struct SinkKey {
+      uint32_t set;
+      uint64_t bits;
+      std::vector<int32_t> last;  // per node of the set: last delivered event <= deadline, or -1
+      auto operator<=>(const SinkKey&) const = default;
+    };
+    std::map<SinkKey, uint32_t> sink_ids;
+    std::vector<const SinkKey*> sinks;
+    std::vector<int64_t> sink_amount;
+    for (size_t i = 0; i < shipments.size(); ++i) {
+      if (ship_supply[i] == std::numeric_limits<uint32_t>::max()) continue;
+      const SupplyKey& dk = ship_sink[i];
+      SinkKey key{dk.set, dk.bits, {}};
+      for (size_t k = 0; k < sets[dk.set].size(); ++k) {
+        const uint32_t d = sets[dk.set][k];
+        const int f = k < 64 && (dk.bits >> k & 1) ? 1 : 0;
+        const auto& ts = delivered[d * 2 + f];
+        const auto it = std::upper_bound(ts.begin(), ts.end(), dk.t);
+        key.last.push_back(it == ts.begin() ? -1 : first_del[d * 2 + f] + static_cast<int32_t>(it - ts.begin()) - 1);
+      }
+      auto [pos, inserted] = sink_ids.emplace(std::move(key), static_cast<uint32_t>(sinks.size()));
+      if (inserted) {
+        sinks.push_back(&pos->first);
+        sink_amount.push_back(0);
+      }
+      sink_amount[pos->second] += shipments[i].load.cteu;
+    }
     const int32_t first_hub = next;
     next += static_cast<int32_t>(deps.size());
     const int32_t first_supply = next;
@@ -663,15 +822,9 @@ struct Assigner::Impl {
       arc(node, z, inf, penalty_per_cteu, ArcKind::kPenalty, u);
     }
     for (uint32_t gi = 0; gi < sinks.size(); ++gi) {
-      const SupplyKey& dk = sinks[gi];
       const int32_t node = first_sink + static_cast<int32_t>(gi);
-      for (size_t k = 0; k < sets[dk.set].size(); ++k) {
-        const uint32_t d = sets[dk.set][k];
-        const int f = k < 64 && (dk.bits >> k & 1) ? 1 : 0;
-        const auto& ts = delivered[d * 2 + f];
-        auto it = std::upper_bound(ts.begin(), ts.end(), dk.t);
-        if (it == ts.begin()) continue;
-        arc(first_del[d * 2 + f] + static_cast<int32_t>(it - ts.begin()) - 1, node, inf, 0, ArcKind::kSink, gi);
+      for (int32_t last : sinks[gi]->last) {
+        if (last >= 0) arc(last, node, inf, 0, ArcKind::kSink, gi);
       }
       arc(node, z, sink_amount[gi], 0, ArcKind::kSinkOut, gi);
     }
@@ -681,8 +834,10 @@ struct Assigner::Impl {
     r.bound.build_ms = MsSince(t_build);
 
     const auto t_solve = SteadyClock::now();
-    const internal::FlowSolution sol = internal::SolveMinCostFlow(
-        fp, getenv("DRYPORT_CS") ? internal::FlowAlgorithm::kCostScaling : internal::FlowAlgorithm::kNetworkSimplex);
+    // Network simplex: on this network cost scaling was ~100x slower (the
+    // penalty arcs' large costs mean many scaling phases); measured in
+    // docs/freight.md.
+    const internal::FlowSolution sol = internal::SolveMinCostFlow(fp, internal::FlowAlgorithm::kNetworkSimplex);
     r.bound.solve_ms = MsSince(t_solve);
     if (sol.outcome != internal::FlowSolution::Outcome::kOptimal) {
       // Cannot happen (the penalty arcs make every instance feasible); a bug.
@@ -696,12 +851,31 @@ struct Assigner::Impl {
     r.bound.unmet_cteu += hopeless_cteu;
     r.bound.hopeless_cteu = hopeless_cteu;
     r.bound.flow_objective_micros = r.bound.transport_micros + r.bound.unmet_cteu * penalty_per_cteu;
-    r.bound.individual_objective_micros = individual + hopeless_cteu * penalty_per_cteu;
-    r.bound.objective_micros = std::max(r.bound.flow_objective_micros, r.bound.individual_objective_micros);
-    if (r.bound.individual_objective_micros > r.bound.flow_objective_micros) {
-      // The individual bound wins: every feasible shipment counts as served.
-      r.bound.transport_micros = individual;
+    r.bound.flow_unmet_cteu = r.bound.unmet_cteu;
+    // Shadow prices of the departures' room: LEMON's reduced cost is
+    // cost + pi(from) - pi(to), <= 0 on a full arc; its negation is what
+    // one more unit of room would save.
+    std::vector<int64_t> lambda(tt.size(), 0);
+    for (size_t a = 0; a < fp.arcs.size(); ++a) {
+      if (info[a].kind != ArcKind::kDeparture || sol.flow[a] < fp.arcs[a].capacity) continue;
+      const int64_t reduced = fp.arcs[a].cost + sol.potential[static_cast<size_t>(fp.arcs[a].from)] -
+                              sol.potential[static_cast<size_t>(fp.arcs[a].to)];
+      lambda[info[a].payload] = std::max<int64_t>(0, -reduced);
+    }
+    std::vector<uint32_t> feasible;
+    for (uint32_t i = 0; i < shipments.size(); ++i) {
+      if (ship_supply[i] != std::numeric_limits<uint32_t>::max()) feasible.push_back(i);
+    }
+    std::vector<int64_t> usage;
+    std::unordered_map<Key, int64_t, KeyHash> priced;  // for the decomposition's acceptance test
+    r.bound.lagrangian_objective_micros =
+        Lagrangian(shipments, feasible, lambda, remaining, hopeless_cteu, &priced, &usage);
+    r.bound.objective_micros = std::max(r.bound.flow_objective_micros, r.bound.lagrangian_objective_micros);
+    if (r.bound.objective_micros != r.bound.flow_objective_micros) {
+      // Another bound wins; it says nothing about volume, so report the
+      // hopeless volume as unmet and the rest as transport.
       r.bound.unmet_cteu = hopeless_cteu;
+      r.bound.transport_micros = r.bound.objective_micros - hopeless_cteu * penalty_per_cteu;
     }
 
     // ---- Repair: decompose the flow into paths, give them to shipments.
@@ -768,10 +942,22 @@ struct Assigner::Impl {
           if (path.amount < s.load.cteu) continue;
           ShipmentPlan p;
           if (!Replay(s, path.origin, path.steps, closure_by_index, remaining, p)) continue;
+          Price(s, p);
+          // Only a path that is cheapest for this shipment at the dual
+          // prices (complementary slackness): with several origin-
+          // destination pairs in one commodity, an equally cheap total can
+          // hide a dearer path for this shipment, which is then left to the
+          // shadow-priced routing below.
+          int64_t path_priced = p.transport_micros;
+          for (const PlannedLeg& l : p.legs) {
+            if (l.departure) path_priced += lambda[l.departure->value()] * s.load.cteu;
+          }
+          const auto pit = priced.find(Key{Intern(s.origins), Intern(s.destinations), s.ready, s.deadline,
+                                           s.load.cteu});
+          if (pit == priced.end() || path_priced > pit->second) continue;
           path.amount -= s.load.cteu;
           p.assigned = true;
           p.followed_flow = true;
-          Price(s, p);
           Take(p, s.load.cteu, remaining);
           r.shipments[i] = std::move(p);
           ++r.followed_flow;
@@ -784,13 +970,9 @@ struct Assigner::Impl {
     // costs extra what the flow's duals say its room is worth, so a
     // shipment takes it only if it gains more than others would.
     std::vector<int64_t> shadow(tt.size(), 0);
-    for (size_t a = 0; a < fp.arcs.size(); ++a) {
-      if (info[a].kind != ArcKind::kDeparture || sol.flow[a] < fp.arcs[a].capacity) continue;
-      // LEMON: reduced cost = cost + pi(from) - pi(to) <= 0 on a full arc.
-      const int64_t reduced = fp.arcs[a].cost + sol.potential[static_cast<size_t>(fp.arcs[a].from)] -
-                              sol.potential[static_cast<size_t>(fp.arcs[a].to)];
-      // Below the penalty: a shadow price that large only says "full".
-      shadow[info[a].payload] = std::min(std::max<int64_t>(0, -reduced), penalty_per_cteu / 2);
+    for (uint32_t d = 0; d < tt.size(); ++d) {
+      // Capped below the penalty: a shadow price that large only says "full".
+      shadow[d] = std::min(lambda[d], penalty_per_cteu / 2);
     }
     std::vector<uint32_t> order(shipments.size());
     std::iota(order.begin(), order.end(), 0);
@@ -801,10 +983,52 @@ struct Assigner::Impl {
     RouteAll(shipments, order, r.shipments, remaining, shadow, &r.rerouted);
     // Whoever is still out: plain cheapest on what is left.
     RouteAll(shipments, order, r.shipments, remaining, {}, &r.rerouted);
+    Improve(shipments, order, r, remaining);
     r.repair_ms = MsSince(t_repair);
     Finish(shipments, r);
+
+    // Tighten the Lagrangian bound by subgradient steps from the flow's
+    // duals (Polyak step towards the plan's objective). A fixed number of
+    // steps, so that results do not depend on the machine's speed; by
+    // default only for small batches: measured, they tighten the bound on
+    // small instances but not on 10,000+ shipments, where the unassigned
+    // penalty dwarfs the steps (docs/freight.md).
+    const int steps = opt.lagrangian_steps >= 0 ? opt.lagrangian_steps : (feasible.size() <= 5000 ? 8 : 0);
+    {
+      std::vector<int64_t> lam(lambda.begin(), lambda.end());
+      double theta = 1.0;
+      int64_t best = r.bound.lagrangian_objective_micros;
+      for (int k = 0; k < steps; ++k) {
+        double norm2 = 0;
+        for (uint32_t d = 0; d < tt.size(); ++d) {
+          const double sub = static_cast<double>(usage[d] - std::max<int64_t>(0, remaining_in[d]));
+          if (lam[d] > 0 || sub > 0) norm2 += sub * sub;
+        }
+        const double gap = static_cast<double>(r.totals.objective_micros - best);
+        if (norm2 == 0 || gap <= 0) break;
+        const double step = theta * gap / norm2;
+        for (uint32_t d = 0; d < tt.size(); ++d) {
+          const double sub = static_cast<double>(usage[d] - std::max<int64_t>(0, remaining_in[d]));
+          lam[d] = std::max<int64_t>(0, lam[d] + static_cast<int64_t>(step * sub));
+        }
+        const int64_t value = Lagrangian(shipments, feasible, lam, remaining_in, hopeless_cteu, nullptr, &usage);
+        if (value > best) {
+          best = value;
+        } else {
+          theta /= 2;
+        }
+      }
+      r.bound.lagrangian_steps = steps;
+      r.bound.lagrangian_objective_micros = best;
+    }
+    r.bound.objective_micros = std::max(r.bound.flow_objective_micros, r.bound.lagrangian_objective_micros);
+    if (r.bound.objective_micros != r.bound.flow_objective_micros) {
+      r.bound.unmet_cteu = hopeless_cteu;
+      r.bound.transport_micros = r.bound.objective_micros - hopeless_cteu * penalty_per_cteu;
+    }
     r.router_queries = queries;
     r.total_ms = MsSince(t_start);
+    r.total_cpu_ms = ThreadCpuMs() - cpu_start;
     return r;
   }
 
@@ -858,6 +1082,7 @@ struct Assigner::Impl {
 
   Result<PlanResult> Greedy(std::span<const Shipment> shipments, std::span<const int64_t> remaining_in) {
     const auto t_start = SteadyClock::now();
+    const double cpu_start = ThreadCpuMs();
     PlanResult r;
     r.method = "greedy";
     r.shipments.resize(shipments.size());
@@ -869,6 +1094,7 @@ struct Assigner::Impl {
     Finish(shipments, r);
     r.router_queries = queries;
     r.total_ms = MsSince(t_start);
+    r.total_cpu_ms = ThreadCpuMs() - cpu_start;
     return r;
   }
 };

@@ -13,12 +13,18 @@
 //     volume that cannot go. Solved exactly with LEMON's network simplex.
 //     Shipments of different origin-destination pairs share one commodity
 //     there, and ready times are rounded down / deadlines up to the hour, so
-//     the flow is a relaxation: its cost is a lower bound on any plan.
+//     the flow is a relaxation: its cost is a lower bound on any plan. Its
+//     duals also give a Lagrangian bound without that mixing (FlowBound).
+//     Shipments that cannot make their deadline even on empty departures are
+//     found first (earliest-arrival search) and kept out of the flow.
 //  2. Repair. The flow is decomposed into paths; each shipment (indivisible)
 //     takes a path from its own supply group that reaches its own
 //     destination by its deadline and still has room, checked by replaying
-//     its exact times; the rest are routed cheapest-by-deadline first on the
-//     departures the flow used, then on any room left.
+//     its exact times and that is cheapest for it at the flow's dual prices;
+//     the rest are routed cheapest-by-deadline with the duals as surcharges
+//     on full departures (shadow prices), then plainly on any room left;
+//     last, a local improvement moves each shipment to a cheaper itinerary
+//     if the room allows, and retries those still out.
 //  3. Unassignable shipments get a reason: no path, no path before the
 //     deadline, or no capacity before the deadline.
 // A greedy baseline (each shipment in input order takes its cheapest
@@ -105,18 +111,25 @@ struct PlanTotals {
 // Lower bounds on the objective (transport + penalty x unassigned volume)
 // of any plan. Two are computed and the larger is the bound:
 //  - the flow: capacities shared, but origin-destination pairs mixed in one
-//    commodity (tight when capacity binds);
-//  - each shipment alone on empty departures (tight when it does not).
+//    commodity;
+//  - the Lagrangian one below, from the flow's dual prices (with no full
+//    departure it is each shipment's own cheapest, which is then optimal).
 // Shipments that cannot make their deadline even on empty departures are
 // unmet in both (and in every plan).
 struct FlowBound {
   bool solved = false;
   int64_t transport_micros = 0;  // flow cost without the penalty arcs
-  int64_t unmet_cteu = 0;        // volume on penalty arcs + hopeless volume
+  int64_t unmet_cteu = 0;        // volume the bound leaves unmet (hopeless + what the flow cannot move)
+  int64_t flow_unmet_cteu = 0;   // volume the flow cannot move, hopeless included
   int64_t flow_objective_micros = 0;
   int64_t hopeless_cteu = 0;                // no itinerary by the deadline even on empty departures
-  int64_t individual_objective_micros = 0;  // sum of each shipment's cheapest, alone
-  int64_t objective_micros = 0;             // max of the two: the lower bound
+  // Lagrangian: the capacity constraints priced with the flow's duals
+  // (shadow prices) lambda >= 0: sum over shipments of min(penalty x load,
+  // cheapest itinerary at cost + lambda x load) - sum of lambda x room.
+  // Valid for any lambda >= 0, and free of the flow's commodity mixing.
+  int64_t lagrangian_objective_micros = 0;
+  int lagrangian_steps = 0;  // subgradient steps taken from the flow's duals
+  int64_t objective_micros = 0;  // the larger of the two: the lower bound
   size_t nodes = 0;
   size_t arcs = 0;
   double build_ms = 0;
@@ -130,8 +143,10 @@ struct PlanResult {
   FlowBound bound;               // solved only for the flow method
   size_t followed_flow = 0;      // shipments placed on a decomposed flow path
   size_t rerouted = 0;           // placed by the repair's routing
+  size_t improved = 0;           // moved to a cheaper itinerary by the local improvement
   double repair_ms = 0;
-  double total_ms = 0;
+  double total_ms = 0;      // wall clock
+  double total_cpu_ms = 0;  // this thread's CPU time
   size_t router_queries = 0;
 };
 
@@ -143,6 +158,10 @@ struct AssignmentOptions {
   int64_t penalty_micros_per_teu = int64_t{1000000} * 1000000;
   // The flow's ready/deadline rounding (keeps the bound valid, the network small).
   Minutes time_bucket = 60;
+  // Subgradient steps that tighten the Lagrangian bound after the plan is
+  // made (each is one priced search per distinct request); -1: 8 for up to
+  // 5,000 shipments, none above.
+  int lagrangian_steps = -1;
 };
 
 class Assigner {

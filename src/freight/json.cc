@@ -180,14 +180,15 @@ nlohmann::json PlanResultJson(const Timetable& tt, std::span<const Shipment> shi
         {"cost", MoneyJson(t.transport_micros + t.fees_micros)},
         {"co2_kg", static_cast<double>(t.co2_g) / 1000.0},
         {"objective", MoneyJson(t.objective_micros)}}},
-      {"timing_ms", {{"total", r.total_ms}, {"repair", r.repair_ms}}},
+      {"timing_ms", {{"total", r.total_ms}, {"total_cpu", r.total_cpu_ms}, {"repair", r.repair_ms}}},
   };
   if (r.bound.solved) {
     out["bound"] = {{"objective", MoneyJson(r.bound.objective_micros)},
                     {"transport", MoneyJson(r.bound.transport_micros)},
                     {"unmet_teu", teu(r.bound.unmet_cteu)},
+                    {"flow_unmet_teu", teu(r.bound.flow_unmet_cteu)},
                     {"flow_objective", MoneyJson(r.bound.flow_objective_micros)},
-                    {"individual_objective", MoneyJson(r.bound.individual_objective_micros)},
+                    {"lagrangian_objective", MoneyJson(r.bound.lagrangian_objective_micros)},
                     {"hopeless_teu", teu(r.bound.hopeless_cteu)},
                     {"gap", MoneyJson(GapMicros(r))},
                     {"gap_ratio", GapRatio(r)},
@@ -195,6 +196,7 @@ nlohmann::json PlanResultJson(const Timetable& tt, std::span<const Shipment> shi
                     {"timing_ms", {{"build", r.bound.build_ms}, {"solve", r.bound.solve_ms}}}};
     out["followed_flow"] = r.followed_flow;
     out["rerouted"] = r.rerouted;
+    out["improved"] = r.improved;
   }
   return out;
 }

@@ -50,8 +50,9 @@ Status RawDecoder::Decode(int64_t codec, std::string_view stored, int64_t raw_si
       out->assign(stored);
       return Status::Ok();
     case RawCodec::kZstd: {
-      if (dctx_ == nullptr)
+      if (dctx_ == nullptr) {
         return Status::Internal("no zstd decompression context (out of memory)");
+      }
       out->resize(static_cast<size_t>(raw_size));
       const size_t n =
           ZSTD_decompressDCtx(dctx_, out->data(), out->size(), stored.data(), stored.size());

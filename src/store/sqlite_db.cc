@@ -50,8 +50,9 @@ Status Statement::Run(std::string_view operation) {
 }
 
 Status Statement::Error(int rc, std::string_view operation) const {
-  if (rc == SQLITE_ROW)
+  if (rc == SQLITE_ROW) {
     return Status::Internal(fmt::format("{} on {}: returned a row", operation, path_));
+  }
   // A bind failure has no message in the connection; sqlite3_errstr names it.
   const char* message = bind_rc_ != SQLITE_OK ? nullptr : sqlite3_errmsg(sqlite3_db_handle(stmt_));
   return SqliteError(rc, message, operation, path_);

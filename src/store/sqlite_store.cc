@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -126,8 +127,9 @@ Result<MessageRow> ReadMessage(const Statement& s, RawDecoder& decoder, std::str
   m.received_ms = s.Int(5);
   m.business_ms = s.Int(6);
   Status st = decoder.Decode(s.Int(7), s.Blob(9), s.Int(8), &m.raw);
-  if (!st.ok())
+  if (!st.ok()) {
     return Status::Corruption(fmt::format("message seq {} in {}: {}", m.seq, path, st.message()));
+  }
   return m;
 }
 
@@ -318,9 +320,10 @@ Status SqliteStore::Apply(const Batch& batch) {
   // Checked before any SQL: seq 0 would silently become a rowid, and a
   // negative one breaks "strictly increasing, > 0".
   for (const MessageRow& m : batch.messages) {
-    if (m.seq <= 0)
+    if (m.seq <= 0) {
       return Status::InvalidArgument(
           fmt::format("message seq {} (guid {}) must be > 0", m.seq, m.guid));
+    }
   }
   std::lock_guard lock(write_mu_);
   if (!sticky_error_.ok()) return sticky_error_;
@@ -504,8 +507,9 @@ Result<std::vector<int64_t>> SqliteStore::MessagesByKey(std::string_view name,
   s->BindText(2, value);
   int rc;
   while ((rc = s->Step()) == SQLITE_ROW) out.push_back(s->Int(0));
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE) {
     return s->Error(rc, fmt::format("read messages with key {}={}", name, value));
+  }
   return out;
 }
 
@@ -574,8 +578,9 @@ Result<std::vector<ReceiptRow>> SqliteStore::ReceiptsForMessage(int64_t message_
   s->Bind(1, message_seq);
   int rc;
   while ((rc = s->Step()) == SQLITE_ROW) out.push_back(ReadReceipt(*s));
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE) {
     return s->Error(rc, fmt::format("read receipts of message {}", message_seq));
+  }
   return out;
 }
 
@@ -615,6 +620,31 @@ Result<int> SqliteStore::SchemaVersion() {
   return ReadSchemaVersion(*(*r)->conn);
 }
 
+// Sets journal_mode=WAL (persistent in the file) and returns the mode now
+// in force. Leaving rollback mode needs an exclusive lock, and SQLite
+// reports SQLITE_BUSY for it without calling the busy handler when another
+// connection is opening the same new file at that moment; so retry here,
+// within the same busy_timeout.
+Result<std::string> SwitchToWal(Connection& conn, int busy_timeout_ms) {
+  auto current = conn.QueryText("PRAGMA journal_mode", "read journal_mode");
+  if (!current.ok() || *current == "wal") return current;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms);
+  auto pause = std::chrono::milliseconds(1);
+  while (true) {
+    auto st = conn.Prepare("PRAGMA journal_mode = WAL");
+    if (!st.ok()) return st.status();
+    const int rc = st->Step();
+    if (rc == SQLITE_ROW) return std::string(st->Text(0));
+    if (rc != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+      return st->Error(rc, "set journal_mode=WAL");
+    }
+    st->Reset();
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(20));
+  }
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteWithMigrations(const std::string& path,
@@ -637,14 +667,13 @@ Result<std::unique_ptr<Store>> OpenSqliteWithMigrations(const std::string& path,
 
   // The first statement reads the header: a file that is not a database
   // fails here with SQLITE_NOTADB (Corruption).
-  auto mode = conn->QueryText("PRAGMA journal_mode = WAL", "set journal_mode=WAL");
+  auto mode = SwitchToWal(*conn, options.busy_timeout_ms);
   if (!mode.ok()) return mode.status();
   if (*mode != "wal") {
-    return Status::Unsupported(
-        fmt::format("{}: SQLite kept journal_mode={} instead of WAL (in-memory database, or a "
-                    "filesystem without "
-                    "shared memory?)",
-                    path, *mode));
+    return Status::Unsupported(fmt::format(
+        "{}: SQLite kept journal_mode={} instead of WAL (in-memory database, or a filesystem "
+        "without shared memory?)",
+        path, *mode));
   }
   DRYPORT_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous = FULL", "set synchronous=FULL"));
   DRYPORT_RETURN_IF_ERROR(

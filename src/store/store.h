@@ -19,16 +19,18 @@
 //    message that a crash could lose.
 //
 // Sequence numbers: MessageRow::seq is assigned by the caller (the engine),
-// strictly increasing, > 0, and is the message's primary key; applying a
-// message whose seq exists fails with AlreadyExists and keeps nothing of that
-// batch. EventRow::seq and ReceiptRow::seq are assigned by the store, in
-// commit order, and ignored on input.
+// strictly increasing, > 0, and is the message's primary key (the store
+// checks > 0 and uniqueness, not the order); applying a message whose seq
+// exists fails with AlreadyExists and keeps nothing of that batch. EventRow::seq and
+// ReceiptRow::seq are assigned by the store, in commit order, and ignored on input.
 //
 // Errors: values, never exceptions. Every SQLite failure becomes a Status
 // naming the operation, SQLite's message and the database file:
 // Corruption for a damaged or foreign file, AlreadyExists for a duplicate
-// message seq, FailedPrecondition for a database newer than this binary,
-// IOError for everything else (disk full, locked, I/O).
+// message seq, InvalidArgument for a seq <= 0, FailedPrecondition for a
+// database newer than this binary, NotFound for a missing file when
+// create_if_missing is off, IOError for everything else (disk full,
+// locked, I/O). docs/store.md has the schema and the durability argument.
 //
 // Thread-safety: a Store is safe to share between threads without external
 // locking. Writers are serialised internally (one write connection); reads
@@ -249,6 +251,8 @@ class GroupCommitWriter {
   // own Status).
   Status Flush();
 
+  // Counts a group once its futures are completed; after Flush() returns
+  // every earlier submission is counted.
   struct Stats {
     uint64_t groups = 0;    // merged Applys (not counting solo retries after a failed group)
     uint64_t batches = 0;   // submissions completed

@@ -16,7 +16,8 @@ std::vector<std::string> Split(std::string_view s, char sep) {
   size_t start = 0;
   while (true) {
     const size_t at = s.find(sep, start);
-    out.emplace_back(s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
+    out.emplace_back(
+        s.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
     if (at == std::string_view::npos) break;
     start = at + 1;
   }
@@ -28,7 +29,10 @@ class Row {
  public:
   Row(std::string file, int line, std::shared_ptr<const std::vector<std::string>> header,
       std::vector<std::string> fields)
-      : file_(std::move(file)), line_(line), header_(std::move(header)), fields_(std::move(fields)) {}
+      : file_(std::move(file)),
+        line_(line),
+        header_(std::move(header)),
+        fields_(std::move(fields)) {}
 
   const std::string& Get(std::string_view column) const {
     for (size_t i = 0; i < header_->size(); ++i) {
@@ -76,8 +80,9 @@ Result<Table> ParseCsv(const std::string& file, std::string_view text) {
   for (size_t i = 1; i < lines.size(); ++i) {
     std::vector<std::string> fields = Split(lines[i].second, ',');
     if (fields.size() != header->size()) {
-      return Status::InvalidArgument(fmt::format("data/traffic/{}:{}: {} fields, the header has {}", file,
-                                                 lines[i].first, fields.size(), header->size()));
+      return Status::InvalidArgument(fmt::format("data/traffic/{}:{}: {} fields, the header has {}",
+                                                 file, lines[i].first, fields.size(),
+                                                 header->size()));
     }
     table.rows.emplace_back(file, lines[i].first, header, std::move(fields));
   }
@@ -85,15 +90,17 @@ Result<Table> ParseCsv(const std::string& file, std::string_view text) {
 }
 
 // A code of `table_name`: `value` is the code itself or its Chinese name.
-Result<std::string> ResolveCode(const CodeTables& codes, std::string_view table_name, const std::string& value,
-                                const Row& row) {
+Result<std::string> ResolveCode(const CodeTables& codes, std::string_view table_name,
+                                const std::string& value, const Row& row) {
   const CodeTable* table = codes.Find(table_name);
-  if (table == nullptr) return row.Error(fmt::format("no code table '{}' (data/codes)", table_name));
+  if (table == nullptr)
+    return row.Error(fmt::format("no code table '{}' (data/codes)", table_name));
   if (table->Contains(value)) return value;
   for (const CodeEntry& e : table->entries()) {
     if (e.name_zh == value) return e.code;
   }
-  return row.Error(fmt::format("'{}' is neither a code nor a name in data/codes/{}.csv", value, table_name));
+  return row.Error(
+      fmt::format("'{}' is neither a code nor a name in data/codes/{}.csv", value, table_name));
 }
 
 Result<Decimal> ParseDecimal(const std::string& value, const Row& row) {
@@ -114,7 +121,8 @@ Result<double> ParseShare(const std::string& value, const Row& row) {
 Result<int> ParseInt(const std::string& value, const Row& row) {
   int v = 0;
   const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-  if (ec != std::errc() || ptr != value.data() + value.size()) return row.Error(fmt::format("'{}' is not an integer", value));
+  if (ec != std::errc() || ptr != value.data() + value.size())
+    return row.Error(fmt::format("'{}' is not an integer", value));
   return v;
 }
 
@@ -123,15 +131,16 @@ Result<int64_t> ParseJiao(const std::string& value, const Row& row) {
   Result<Decimal> d = ParseDecimal(value, row);
   if (!d.ok()) return d.status();
   const Decimal jiao = d.value() * Decimal::FromInt(10);
-  if (jiao.Rounded(0) != jiao || jiao.IsNegative()) return row.Error(fmt::format("price '{}' is not whole jiao", value));
+  if (jiao.Rounded(0) != jiao || jiao.IsNegative())
+    return row.Error(fmt::format("price '{}' is not whole jiao", value));
   return static_cast<int64_t>(jiao.Rescaled(0).units());
 }
 
-#define DRYPORT_ASSIGN_OR_RETURN(lhs, expr)  \
-  do {                                       \
-    auto dryport_result_ = (expr);           \
+#define DRYPORT_ASSIGN_OR_RETURN(lhs, expr)                     \
+  do {                                                          \
+    auto dryport_result_ = (expr);                              \
     if (!dryport_result_.ok()) return dryport_result_.status(); \
-    lhs = std::move(dryport_result_.value()); \
+    lhs = std::move(dryport_result_.value());                   \
   } while (0)
 
 Status LoadCompanies(const Table& t, const CodeTables& codes, TrafficData& data) {
@@ -151,8 +160,10 @@ Status LoadCompanies(const Table& t, const CodeTables& codes, TrafficData& data)
     }
     if (c.role.ends_with("logistics")) {
       const size_t slash = c.extra.find('/');
-      if (slash == std::string::npos) return r.Error("logistics extra must be '<transport mode>/<voyage prefix>'");
-      DRYPORT_ASSIGN_OR_RETURN(c.traf_code, ResolveCode(codes, "transport_mode", c.extra.substr(0, slash), r));
+      if (slash == std::string::npos)
+        return r.Error("logistics extra must be '<transport mode>/<voyage prefix>'");
+      DRYPORT_ASSIGN_OR_RETURN(c.traf_code,
+                               ResolveCode(codes, "transport_mode", c.extra.substr(0, slash), r));
       c.voyage_prefix = c.extra.substr(slash + 1);
     }
     data.companies.push_back(std::move(c));
@@ -194,18 +205,25 @@ Status LoadCompanies(const Table& t, const CodeTables& codes, TrafficData& data)
   }
   for (const Company& c : data.companies) {
     if (c.role == "export-ebc" && (c.agent == nullptr || c.payment == nullptr)) {
-      return Status::InvalidArgument("data/traffic/companies.csv: exporter " + c.id + " needs agent= and payment=");
+      return Status::InvalidArgument("data/traffic/companies.csv: exporter " + c.id +
+                                     " needs agent= and payment=");
     }
-    if (c.role == "import-platform" && (c.agent == nullptr || c.ebcs.empty() || c.payments.empty())) {
-      return Status::InvalidArgument("data/traffic/companies.csv: import platform " + c.id + " needs ebc=, payment=, agent=");
+    if (c.role == "import-platform" &&
+        (c.agent == nullptr || c.ebcs.empty() || c.payments.empty())) {
+      return Status::InvalidArgument("data/traffic/companies.csv: import platform " + c.id +
+                                     " needs ebc=, payment=, agent=");
     }
   }
   static constexpr std::string_view kRequiredRoles[] = {
-      "export-platform", "export-ebc", "export-payment", "export-logistics", "site-operator", "agent",
-      "import-platform", "import-ebc", "import-payment", "import-direct-logistics", "import-bonded-logistics",
-      "zone-warehouse"};
+      "export-platform",         "export-ebc",
+      "export-payment",          "export-logistics",
+      "site-operator",           "agent",
+      "import-platform",         "import-ebc",
+      "import-payment",          "import-direct-logistics",
+      "import-bonded-logistics", "zone-warehouse"};
   for (std::string_view role : kRequiredRoles) {
-    if (data.WithRole(role).empty()) return Status::InvalidArgument(fmt::format("data/traffic/companies.csv: no {}", role));
+    if (data.WithRole(role).empty())
+      return Status::InvalidArgument(fmt::format("data/traffic/companies.csv: no {}", role));
   }
   return Status::Ok();
 }
@@ -219,7 +237,8 @@ Status LoadProducts(const Table& t, const CodeTables& codes, TrafficData& data) 
     p.is_export = flow == "export";
     if (p.is_export) {
       p.seller = data.Find(r.Get("seller"));
-      if (p.seller == nullptr || p.seller->role != "export-ebc") return r.Error("seller must name an export-ebc");
+      if (p.seller == nullptr || p.seller->role != "export-ebc")
+        return r.Error("seller must name an export-ebc");
     }
     p.name = r.Get("name");
     p.gmodel = r.Get("gmodel");
@@ -235,7 +254,8 @@ Status LoadProducts(const Table& t, const CodeTables& codes, TrafficData& data) 
     if (p.gross_kg < p.net_kg) return r.Error("gross_kg is below net_kg");
     DRYPORT_ASSIGN_OR_RETURN(p.price_min_jiao, ParseJiao(r.Get("price_min"), r));
     DRYPORT_ASSIGN_OR_RETURN(p.price_max_jiao, ParseJiao(r.Get("price_max"), r));
-    if (p.price_min_jiao <= 0 || p.price_max_jiao < p.price_min_jiao) return r.Error("bad price range");
+    if (p.price_min_jiao <= 0 || p.price_max_jiao < p.price_min_jiao)
+      return r.Error("bad price range");
     DRYPORT_ASSIGN_OR_RETURN(p.max_qty, ParseInt(r.Get("max_qty"), r));
     if (p.max_qty < 1) return r.Error("max_qty must be at least 1");
     if (!p.is_export) {
@@ -253,7 +273,8 @@ Status LoadProducts(const Table& t, const CodeTables& codes, TrafficData& data) 
         }
       }
       p.item_record_no = r.Get("item_record_no");
-      if (p.bonded && p.item_record_no.empty()) return r.Error("a bonded product needs item_record_no");
+      if (p.bonded && p.item_record_no.empty())
+        return r.Error("a bonded product needs item_record_no");
     }
     p.barcode = r.Get("barcode");
     DRYPORT_ASSIGN_OR_RETURN(p.weight, ParseShare(r.Get("weight"), r));
@@ -281,7 +302,8 @@ Status LoadNames(const Table& t, TrafficData& data) {
       return r.Error(fmt::format("unknown kind '{}'", kind));
     }
   }
-  if (data.surnames.empty() || data.given_male.empty() || data.given_female.empty() || data.communities.empty()) {
+  if (data.surnames.empty() || data.given_male.empty() || data.given_female.empty() ||
+      data.communities.empty()) {
     return Status::InvalidArgument("data/traffic/names.csv: every kind needs at least one value");
   }
   return Status::Ok();
@@ -312,8 +334,10 @@ Status LoadForeignBuyers(const Table& t, const CodeTables& codes, TrafficData& d
     b.city = r.Get("city");
     DRYPORT_ASSIGN_OR_RETURN(b.country_code, ResolveCode(codes, "country", r.Get("country"), r));
     b.pod = r.Get("pod");
-    if (b.pod.size() < 3 || b.pod.size() > 4) return r.Error("pod must have 3 or 4 characters (POD)");
-    DRYPORT_ASSIGN_OR_RETURN(b.traf_code, ResolveCode(codes, "transport_mode", r.Get("transport"), r));
+    if (b.pod.size() < 3 || b.pod.size() > 4)
+      return r.Error("pod must have 3 or 4 characters (POD)");
+    DRYPORT_ASSIGN_OR_RETURN(b.traf_code,
+                             ResolveCode(codes, "transport_mode", r.Get("transport"), r));
     DRYPORT_ASSIGN_OR_RETURN(b.weight, ParseShare(r.Get("weight"), r));
     data.foreign_buyers.push_back(std::move(b));
   }
@@ -328,7 +352,8 @@ Status LoadSettings(const Table& t, const CodeTables& codes, TrafficData& data) 
   auto row = [&](std::string_view key) -> const Row* {
     auto it = by_key.find(key);
     if (it == by_key.end()) {
-      if (status.ok()) status = Status::InvalidArgument(fmt::format("data/traffic/settings.csv: no '{}'", key));
+      if (status.ok())
+        status = Status::InvalidArgument(fmt::format("data/traffic/settings.csv: no '{}'", key));
       return nullptr;
     }
     return it->second;
@@ -369,13 +394,15 @@ Status LoadSettings(const Table& t, const CodeTables& codes, TrafficData& data) 
   };
   // Codes a wrong-code fault sends: they must NOT be in their table, or the
   // fault would inject nothing.
-  auto wrong = [&](std::string_view key, std::string_view table_name, std::vector<std::string>& out) {
+  auto wrong = [&](std::string_view key, std::string_view table_name,
+                   std::vector<std::string>& out) {
     list(key, out);
     const CodeTable* table = codes.Find(table_name);
     for (const std::string& v : out) {
       if (table != nullptr && table->Contains(v) && status.ok()) {
         status = Status::InvalidArgument(fmt::format(
-            "data/traffic/settings.csv: {} '{}' is in data/codes/{}.csv, so it is not a wrong code", key, v, table_name));
+            "data/traffic/settings.csv: {} '{}' is in data/codes/{}.csv, so it is not a wrong code",
+            key, v, table_name));
       }
     }
   };
@@ -439,7 +466,8 @@ const Company* TrafficData::Find(std::string_view id) const {
   return nullptr;
 }
 
-Result<std::unique_ptr<TrafficData>> LoadTrafficData(std::span<const EmbeddedFile> files, const CodeTables& codes) {
+Result<std::unique_ptr<TrafficData>> LoadTrafficData(std::span<const EmbeddedFile> files,
+                                                     const CodeTables& codes) {
   std::map<std::string, Table, std::less<>> tables;
   for (const EmbeddedFile& f : files) {
     if (!f.name.ends_with(".csv")) continue;
@@ -447,16 +475,18 @@ Result<std::unique_ptr<TrafficData>> LoadTrafficData(std::span<const EmbeddedFil
     if (!t.ok()) return t.status();
     tables.emplace(std::string(f.name), std::move(t.value()));
   }
-  for (std::string_view name : {"companies.csv", "products.csv", "names.csv", "regions.csv", "foreign_buyers.csv",
-                                "settings.csv"}) {
-    if (!tables.count(name)) return Status::NotFound(fmt::format("data/traffic/{} is missing", name));
+  for (std::string_view name : {"companies.csv", "products.csv", "names.csv", "regions.csv",
+                                "foreign_buyers.csv", "settings.csv"}) {
+    if (!tables.count(name))
+      return Status::NotFound(fmt::format("data/traffic/{} is missing", name));
   }
   auto data = std::make_unique<TrafficData>();
   DRYPORT_RETURN_IF_ERROR(LoadCompanies(tables.find("companies.csv")->second, codes, *data));
   DRYPORT_RETURN_IF_ERROR(LoadProducts(tables.find("products.csv")->second, codes, *data));
   DRYPORT_RETURN_IF_ERROR(LoadNames(tables.find("names.csv")->second, *data));
   DRYPORT_RETURN_IF_ERROR(LoadRegions(tables.find("regions.csv")->second, *data));
-  DRYPORT_RETURN_IF_ERROR(LoadForeignBuyers(tables.find("foreign_buyers.csv")->second, codes, *data));
+  DRYPORT_RETURN_IF_ERROR(
+      LoadForeignBuyers(tables.find("foreign_buyers.csv")->second, codes, *data));
   DRYPORT_RETURN_IF_ERROR(LoadSettings(tables.find("settings.csv")->second, codes, *data));
   bool any_export = false, any_direct = false, any_bonded = false;
   for (const Product& p : data->products) {
@@ -464,8 +494,10 @@ Result<std::unique_ptr<TrafficData>> LoadTrafficData(std::span<const EmbeddedFil
     any_direct |= p.direct;
     any_bonded |= p.bonded;
   }
-  if (!any_export || !any_direct || !any_bonded || data->regions.empty() || data->foreign_buyers.empty()) {
-    return Status::InvalidArgument("data/traffic: need export, direct and bonded products, regions and foreign buyers");
+  if (!any_export || !any_direct || !any_bonded || data->regions.empty() ||
+      data->foreign_buyers.empty()) {
+    return Status::InvalidArgument(
+        "data/traffic: need export, direct and bonded products, regions and foreign buyers");
   }
   return data;
 }

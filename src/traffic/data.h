@@ -29,9 +29,9 @@ namespace dryport::traffic::internal {
 struct Company {
   std::string id, role, code, name, dxp_id, telephone, prefix, extra;
   // Role-specific references, resolved (see data/traffic/README.md).
-  const Company* platform = nullptr;  // export-ebc: nullptr = sells on its own shop
-  const Company* agent = nullptr;     // export-ebc, import-platform
-  const Company* payment = nullptr;   // export-ebc
+  const Company* platform = nullptr;     // export-ebc: nullptr = sells on its own shop
+  const Company* agent = nullptr;        // export-ebc, import-platform
+  const Company* payment = nullptr;      // export-ebc
   std::vector<const Company*> ebcs;      // import-platform
   std::vector<const Company*> payments;  // import-platform
   // Logistics: transport mode code and the prefix of voyage numbers.
@@ -70,9 +70,9 @@ struct Settings {
   std::string traf_direct, traf_bonded, traf_rail, wrap_type;
   Decimal vat_rate, tax_factor, single_limit, annual_limit, clean_basket_max, clean_buyer_cap;
   int annual_prior_orders = 6;
-  double export_receipt_share = 0, export_summary_share = 0, summary_by_range_share = 0, repeat_buyer_share = 0,
-         consignee_other_share = 0, import_free_freight_share = 0, import_discount_share = 0,
-         export_insured_share = 0;
+  double export_receipt_share = 0, export_summary_share = 0, summary_by_range_share = 0,
+         repeat_buyer_share = 0, consignee_other_share = 0, import_free_freight_share = 0,
+         import_discount_share = 0, export_insured_share = 0;
   std::vector<std::string> wrong_country, wrong_currency, wrong_unit;
   std::vector<std::string> revocation_reasons, return_reasons, export_return_reasons;
 };
@@ -92,7 +92,8 @@ struct TrafficData {
 
 // Parses the files (names as in data/traffic, e.g. "companies.csv") and
 // resolves every code through `codes`. Errors name the file, line and value.
-Result<std::unique_ptr<TrafficData>> LoadTrafficData(std::span<const EmbeddedFile> files, const CodeTables& codes);
+Result<std::unique_ptr<TrafficData>> LoadTrafficData(std::span<const EmbeddedFile> files,
+                                                     const CodeTables& codes);
 
 // data/traffic as compiled into the binary, checked against
 // CodeTables::Builtin(). The error (a build or data bug) is returned to every

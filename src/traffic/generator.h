@@ -41,9 +41,9 @@ namespace dryport::traffic {
 // generator injects round(rate x applicable orders) faults of each kind, at
 // most one fault per order; the manifest counts what was injected.
 struct FaultRates {
-  double amount_mismatch = 0, buyer_payer_mismatch = 0, over_single_limit = 0, over_annual_limit = 0,
-         missing_document = 0, duplicate = 0, out_of_order = 0, revocation = 0, ret = 0, malformed_xml = 0,
-         wrong_code = 0;
+  double amount_mismatch = 0, buyer_payer_mismatch = 0, over_single_limit = 0,
+         over_annual_limit = 0, missing_document = 0, duplicate = 0, out_of_order = 0,
+         revocation = 0, ret = 0, malformed_xml = 0, wrong_code = 0;
   // The mix of `--faults default` (about one order in six carries a fault).
   static FaultRates Default();
 };
@@ -85,7 +85,8 @@ class Generator {
 Status WriteCorpus(const GenOptions& options, const std::string& out_dir);
 // The same, and on success sets *summary (if not null) to the manifest's
 // "options" and "counts" (what `dryport gen` prints).
-Status WriteCorpus(const GenOptions& options, const std::string& out_dir, nlohmann::ordered_json* summary);
+Status WriteCorpus(const GenOptions& options, const std::string& out_dir,
+                   nlohmann::ordered_json* summary);
 
 // ---- additions: option parsing and names shared with the CLI and tests ----
 
@@ -104,10 +105,10 @@ enum class FaultKind {
 };
 inline constexpr int kFaultKindCount = 11;
 inline constexpr std::array<FaultKind, kFaultKindCount> kAllFaultKinds = {
-    FaultKind::kAmountMismatch, FaultKind::kBuyerPayerMismatch, FaultKind::kOverSingleLimit,
-    FaultKind::kOverAnnualLimit, FaultKind::kMissingDocument, FaultKind::kDuplicate,
-    FaultKind::kOutOfOrder, FaultKind::kRevocation, FaultKind::kReturn,
-    FaultKind::kMalformedXml, FaultKind::kWrongCode};
+    FaultKind::kAmountMismatch,  FaultKind::kBuyerPayerMismatch, FaultKind::kOverSingleLimit,
+    FaultKind::kOverAnnualLimit, FaultKind::kMissingDocument,    FaultKind::kDuplicate,
+    FaultKind::kOutOfOrder,      FaultKind::kRevocation,         FaultKind::kReturn,
+    FaultKind::kMalformedXml,    FaultKind::kWrongCode};
 
 // "amount-mismatch", "buyer-payer-mismatch", "over-single-limit",
 // "over-annual-limit", "missing-document", "duplicate", "out-of-order",

@@ -28,7 +28,8 @@ namespace internal {
 
 // An identity number: area (6 digits), birth date YYYYMMDD, a 3-digit
 // sequence whose parity is the sex (odd = male), check character.
-std::string MakeIdNumber(std::string_view area_code, int year, unsigned month, unsigned day, int sequence);
+std::string MakeIdNumber(std::string_view area_code, int year, unsigned month, unsigned day,
+                         int sequence);
 
 // An air waybill number "PPP-SSSSSSSC": airline prefix, 7-digit serial and
 // the IATA check digit (serial mod 7).

@@ -58,11 +58,14 @@ ceb::RawXml Signature(Rng& rng) {
   raw.xml = fmt::format(
       "<ds:Signature>\n"
       "\t\t<ds:SignedInfo>\n"
-      "\t\t\t<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/>\n"
-      "\t\t\t<ds:SignatureMethod Algorithm=\"http://www.chinaport.gov.cn/2022/04/xmldsig#sm2-sm3\"/>\n"
+      "\t\t\t<ds:CanonicalizationMethod "
+      "Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/>\n"
+      "\t\t\t<ds:SignatureMethod "
+      "Algorithm=\"http://www.chinaport.gov.cn/2022/04/xmldsig#sm2-sm3\"/>\n"
       "\t\t\t<ds:Reference URI=\"\">\n"
       "\t\t\t\t<ds:Transforms>\n"
-      "\t\t\t\t\t<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>\n"
+      "\t\t\t\t\t<ds:Transform "
+      "Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>\n"
       "\t\t\t\t</ds:Transforms>\n"
       "\t\t\t\t<ds:DigestMethod Algorithm=\"http://www.chinaport.gov.cn/2022/04/xmldsig#sm3\"/>\n"
       "\t\t\t\t<ds:DigestValue>{}</ds:DigestValue>\n"
@@ -78,8 +81,8 @@ ceb::RawXml Signature(Rng& rng) {
 }
 
 Rng MessageRng(uint64_t seed, const Event& e) {
-  return Rng(StreamSeed({seed, kMessageStream, static_cast<uint64_t>(e.kind), e.ref, static_cast<uint64_t>(e.doc),
-                         e.part}));
+  return Rng(StreamSeed({seed, kMessageStream, static_cast<uint64_t>(e.kind), e.ref,
+                         static_cast<uint64_t>(e.doc), e.part}));
 }
 
 bool CarriesWrongCode(const OrderPlan& o, const Event& e) {
@@ -100,7 +103,8 @@ std::vector<uint32_t> MessageBuilder::OrdersOf(const Event& e) const {
   }
   const size_t begin = std::min(all->size(), static_cast<size_t>(e.part) * kBatchPartSize);
   const size_t end = std::min(all->size(), begin + kBatchPartSize);
-  return std::vector<uint32_t>(all->begin() + static_cast<ptrdiff_t>(begin), all->begin() + static_cast<ptrdiff_t>(end));
+  return std::vector<uint32_t>(all->begin() + static_cast<ptrdiff_t>(begin),
+                               all->begin() + static_cast<ptrdiff_t>(end));
 }
 
 BuiltMessage MessageBuilder::Build(const Event& e) const {

@@ -20,7 +20,8 @@ struct BuiltMessage {
 
 class MessageBuilder {
  public:
-  MessageBuilder(uint64_t seed, const TrafficData& data, const Plan& plan) : seed_(seed), data_(data), plan_(plan) {}
+  MessageBuilder(uint64_t seed, const TrafficData& data, const Plan& plan)
+      : seed_(seed), data_(data), plan_(plan) {}
 
   // Every event kind except kResend (which repeats bytes already built).
   // Applies the wrong-code fault to the document that carries it.

@@ -96,11 +96,11 @@ struct OrderPlan {
   std::string fault_detail;     // for the manifest
   std::string payment_amount;   // CEB411 amountPaid / CEB403 charge as sent
   int payer_person = -1;        // buyer-payer-mismatch: who paid
-  int scenario = -1;            // over-annual-limit: scenario id (its earlier orders and the trigger)
+  int scenario = -1;  // over-annual-limit: scenario id (its earlier orders and the trigger)
   bool scenario_trigger = false;
   std::vector<int> returned_lines;  // return: indexes into lines, with returned_qty
   std::vector<int> returned_qty;
-  std::string reason_text;          // revocation / return reason
+  std::string reason_text;                       // revocation / return reason
   std::string return_bill_no, return_voyage_no;  // export return: the way back
   std::string wrong_code;                        // wrong-code: the code sent
 
@@ -128,12 +128,12 @@ struct SummaryBatch {
 };
 
 enum class EventKind : uint8_t {
-  kDoc,          // an order's document (doc)
-  kResend,       // duplicate: the same bytes sent again
-  kNewGuid,      // duplicate: the same business key with a new guid
-  kArrival,      // CEB507 part of a batch
-  kDeparture,    // CEB509 part of a batch
-  kSummary,      // CEB701 part of a summary batch
+  kDoc,        // an order's document (doc)
+  kResend,     // duplicate: the same bytes sent again
+  kNewGuid,    // duplicate: the same business key with a new guid
+  kArrival,    // CEB507 part of a batch
+  kDeparture,  // CEB509 part of a batch
+  kSummary,    // CEB701 part of a summary batch
 };
 
 struct Event {

@@ -62,7 +62,9 @@ Decimal Fen(int64_t fen) { return Decimal::FromUnits(fen, 2); }
 std::string Date8(int64_t ms) { return Timestamp::FromMillis(ms).Format(TimeFormat::kCompactDate); }
 
 // Round-half-up count of `rate` x `n`.
-size_t CountOf(double rate, size_t n) { return static_cast<size_t>(std::floor(rate * static_cast<double>(n) + 0.5)); }
+size_t CountOf(double rate, size_t n) {
+  return static_cast<size_t>(std::floor(rate * static_cast<double>(n) + 0.5));
+}
 
 struct Scenario {
   int person = -1;
@@ -79,7 +81,11 @@ struct BuyerState {
 class Planner {
  public:
   Planner(const GenOptions& options, const TrafficData& data, Plan& plan)
-      : o_(options), d_(data), s_(data.settings), p_(plan), rng_(StreamSeed({options.seed, kPlanStream})) {}
+      : o_(options),
+        d_(data),
+        s_(data.settings),
+        p_(plan),
+        rng_(StreamSeed({options.seed, kPlanStream})) {}
 
   Status Run() {
     Result<Timestamp> day0 = Timestamp::Parse(o_.day, TimeFormat::kCompactDate);
@@ -116,6 +122,17 @@ class Planner {
     for (const Company* c : d_.WithRole("export-ebc")) {
       if (export_by_seller_.count(c)) exporters_.push_back(c);
     }
+    export_carriers_ = d_.WithRole("export-logistics");
+    import_platforms_ = d_.WithRole("import-platform");
+    direct_carrier_ = d_.WithRole("import-direct-logistics").front();
+    bonded_carrier_ = d_.WithRole("import-bonded-logistics").front();
+    zone_ = d_.WithRole("zone-warehouse").front();
+    for (const Company* c : exporters_) {
+      double w = 0;
+      for (const Product* p : export_by_seller_[c]) w += p->weight;
+      exporter_weights_.push_back(w);
+    }
+    for (const ForeignBuyer& b : d_.foreign_buyers) foreign_weights_.push_back(b.weight);
   }
 
   // Orders spread evenly over the days, each at a random second between
@@ -135,8 +152,9 @@ class Planner {
       const int64_t t = p_.day0 + day * kDay + rng_.Int(7 * 3600, 17 * 3600) * kSecond;
       placed.push_back({t, i, day});
     }
-    std::sort(placed.begin(), placed.end(),
-              [](const Placed& a, const Placed& b) { return std::tie(a.t, a.i) < std::tie(b.t, b.i); });
+    std::sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) {
+      return std::tie(a.t, a.i) < std::tie(b.t, b.i);
+    });
     p_.orders.resize(n);
     for (size_t k = 0; k < n; ++k) {
       p_.orders[k].index = static_cast<uint32_t>(k);
@@ -149,7 +167,8 @@ class Planner {
   void AssignFlows() {
     const size_t n = p_.orders.size();
     const double total = o_.export_share + o_.import_direct_share + o_.bonded_share;
-    const double shares[3] = {o_.export_share / total, o_.import_direct_share / total, o_.bonded_share / total};
+    const double shares[3] = {o_.export_share / total, o_.import_direct_share / total,
+                              o_.bonded_share / total};
     size_t counts[3];
     double rest[3];
     size_t given = 0;
@@ -202,7 +221,8 @@ class Planner {
         if (!used[i]) earlier.push_back(i);
       }
       if (earlier.size() < k) continue;
-      for (size_t j = 0; j < k; ++j) std::swap(earlier[j], earlier[j + rng_.Index(earlier.size() - j)]);
+      for (size_t j = 0; j < k; ++j)
+        std::swap(earlier[j], earlier[j + rng_.Index(earlier.size() - j)]);
       earlier.resize(k);
       std::sort(earlier.begin(), earlier.end());
       Scenario sc;
@@ -219,7 +239,8 @@ class Planner {
       p_.orders[c].fault = FaultKind::kOverAnnualLimit;
       scenarios_.push_back(std::move(sc));
     }
-    p_.fault_counts[static_cast<int>(FaultKind::kOverAnnualLimit)] = static_cast<int>(scenarios_.size());
+    p_.fault_counts[static_cast<int>(FaultKind::kOverAnnualLimit)] =
+        static_cast<int>(scenarios_.size());
 
     for (FaultKind kind : kAllFaultKinds) {
       if (kind == FaultKind::kOverAnnualLimit) continue;
@@ -262,13 +283,14 @@ class Planner {
   std::string Address(Rng& rng, const Region& r) {
     const std::string& street = r.streets[rng.Index(r.streets.size())];
     const std::string& community = d_.communities[rng.Index(d_.communities.size())];
-    return fmt::format("{}{}{}{}{}号{}{}号楼{}单元{}{:02}室", r.province, r.city, r.district, street, rng.Int(1, 399),
-                       community, rng.Int(1, 28), rng.Int(1, 4), rng.Int(1, 28), rng.Int(1, 4));
+    return fmt::format("{}{}{}{}{}号{}{}号楼{}单元{}{:02}室", r.province, r.city, r.district,
+                       street, rng.Int(1, 399), community, rng.Int(1, 28), rng.Int(1, 4),
+                       rng.Int(1, 28), rng.Int(1, 4));
   }
 
   // A consumer with a valid identity number; `home` is where they live.
-  int NewPerson(Rng& rng, const Region& home, const std::string& address, const std::string* surname,
-                int64_t at) {
+  int NewPerson(Rng& rng, const Region& home, const std::string& address,
+                const std::string* surname, int64_t at) {
     Person person;
     const bool male = rng.Chance(0.45);
     person.name = (surname ? *surname : PickSurname(rng)) + GivenName(rng, male);
@@ -323,7 +345,9 @@ class Planner {
     return sum;
   }
 
-  static int64_t Jiao(const Decimal& d) { return static_cast<int64_t>((d * Decimal::FromInt(10)).Rescaled(0).units()); }
+  static int64_t Jiao(const Decimal& d) {
+    return static_cast<int64_t>((d * Decimal::FromInt(10)).Rescaled(0).units());
+  }
 
   // Lines from `pool` whose goods value lies in [lo, hi] with at least
   // `min_units` units; an empty vector when the draw missed.
@@ -351,17 +375,22 @@ class Planner {
     }
     // Too much: fewer units, then fewer lines, then a cheaper product.
     while (Total(lines) > hi) {
-      auto most = std::max_element(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.qty < b.qty; });
+      auto most = std::max_element(lines.begin(), lines.end(),
+                                   [](const Line& a, const Line& b) { return a.qty < b.qty; });
       if (most->qty > 1) {
         set_qty(*most, most->qty - 1);
       } else if (lines.size() > 1) {
-        lines.erase(std::max_element(lines.begin(), lines.end(),
-                                     [](const Line& a, const Line& b) { return a.total < b.total; }));
+        lines.erase(std::max_element(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+          return a.total < b.total;
+        }));
       } else {
-        const Product* cheapest = *std::min_element(pool.begin(), pool.end(), [](const Product* a, const Product* b) {
-          return a->price_min_jiao < b->price_min_jiao;
-        });
-        if (lines.front().product == cheapest && lines.front().price == FromJiao(cheapest->price_min_jiao)) break;
+        const Product* cheapest =
+            *std::min_element(pool.begin(), pool.end(), [](const Product* a, const Product* b) {
+              return a->price_min_jiao < b->price_min_jiao;
+            });
+        if (lines.front().product == cheapest &&
+            lines.front().price == FromJiao(cheapest->price_min_jiao))
+          break;
         lines.front().product = cheapest;
         lines.front().price = FromJiao(cheapest->price_min_jiao);
         set_qty(lines.front(), 1);
@@ -401,19 +430,22 @@ class Planner {
     return lines;
   }
 
-  Result<std::vector<Line>> Basket(Rng& rng, const std::vector<const Product*>& pool, const Decimal& lo,
-                                   const Decimal& hi, int min_units, bool large) {
+  Result<std::vector<Line>> Basket(Rng& rng, const std::vector<const Product*>& pool,
+                                   const Decimal& lo, const Decimal& hi, int min_units,
+                                   bool large) {
     for (int attempt = 0; attempt < kBasketAttempts; ++attempt) {
       std::vector<Line> lines = TryBasket(rng, pool, lo, hi, min_units, large);
       if (!lines.empty()) return lines;
     }
-    return Status::Internal(fmt::format("no basket of the products in [{}, {}] CNY", lo.ToString(2), hi.ToString(2)));
+    return Status::Internal(
+        fmt::format("no basket of the products in [{}, {}] CNY", lo.ToString(2), hi.ToString(2)));
   }
 
   // Can `pool` reach `lo` CNY at minimum prices with large quantities?
   static bool CanReach(const std::vector<const Product*>& pool, const Decimal& lo) {
     Decimal max = Fen(0);
-    for (const Product* p : pool) max += FromJiao(p->price_min_jiao) * Decimal::FromInt(kLargeQtyCap);
+    for (const Product* p : pool)
+      max += FromJiao(p->price_min_jiao) * Decimal::FromInt(kLargeQtyCap);
     return max >= lo;
   }
 
@@ -428,22 +460,31 @@ class Planner {
     auto it = counters_.find(series);
     if (it == counters_.end()) {
       Rng rng(StreamSeed({o_.seed, kCounterStream, HashString(series)}));
-      it = counters_.emplace(series, static_cast<uint64_t>(rng.Int(static_cast<int64_t>(lo), static_cast<int64_t>(hi) - 1))).first;
+      it = counters_
+               .emplace(series, static_cast<uint64_t>(rng.Int(static_cast<int64_t>(lo),
+                                                              static_cast<int64_t>(hi) - 1)))
+               .first;
     }
     return it->second++;
   }
 
   std::string OrderNumber(const OrderPlan& o) {
     const std::string& prefix = o.platform->prefix;  // an exporter's own shop has its own prefix
-    return fmt::format("{}{}{:08}", prefix, Date8(o.t_order), Next("order:" + o.platform->id, 10000000, 60000000));
+    return fmt::format("{}{}{:08}", prefix, Date8(o.t_order),
+                       Next("order:" + o.platform->id, 10000000, 60000000));
   }
 
   std::string ImportCopNo(const Company& agent) {
-    return fmt::format("{}{:010X}", agent.code, Next("cop:" + agent.id, 0x1000000000, 0x7000000000));
+    return fmt::format("{}{:010X}", agent.code,
+                       Next("cop:" + agent.id, 0x1000000000, 0x7000000000));
   }
 
-  std::string InvtNo(bool is_import) {
-    return fmt::format("{}{}{}{:09}", s_.customs_code, o_.day.substr(0, 4), is_import ? "I" : "E",
+  // The number customs will give the list: 4-digit office, 4-digit year,
+  // I/E, 9-digit serial (ceb-messages.md §4). The generator predicts it so
+  // revocations, returns and summaries can name the list.
+  std::string InvtNo(bool is_import, int64_t declared) {
+    return fmt::format("{}{:04}{}{:09}", s_.customs_code, Timestamp::FromMillis(declared).year(),
+                       is_import ? "I" : "E",
                        Next(is_import ? "invt:I" : "invt:E", 100000000, 500000000));
   }
 
@@ -461,15 +502,17 @@ class Planner {
 
   std::string ExportWaybillNumber(const Company& logistics) {
     // One service indicator per exporting logistics firm: LA, LB, ...
-    const std::vector<const Company*> firms = d_.WithRole("export-logistics");
-    const size_t at = static_cast<size_t>(std::find(firms.begin(), firms.end(), &logistics) - firms.begin());
+    const size_t at = static_cast<size_t>(
+        std::find(export_carriers_.begin(), export_carriers_.end(), &logistics) -
+        export_carriers_.begin());
     const std::string letters = {'L', static_cast<char>('A' + static_cast<int>(at % 26))};
     return S10(letters, Next("waybill:" + logistics.id, 10000000, 80000000));
   }
 
   std::string ImportWaybillNumber(const Company& logistics) {
     if (logistics.role == "import-bonded-logistics") {
-      return fmt::format("{}{:013}", logistics.prefix, Next("waybill:" + logistics.id, 1000000000000, 8000000000000));
+      return fmt::format("{}{:013}", logistics.prefix,
+                         Next("waybill:" + logistics.id, 1000000000000, 8000000000000));
     }
     // The air courier's express numbers: 13 digits starting with 9.
     return fmt::format("9{:012}", Next("waybill:" + logistics.id, 100000000000, 800000000000));
@@ -483,27 +526,20 @@ class Planner {
   }
 
   Status FillExport(OrderPlan& o, Rng& rng) {
-    std::vector<double> weights;
-    for (const Company* c : exporters_) {
-      double w = 0;
-      for (const Product* p : export_by_seller_[c]) w += p->weight;
-      weights.push_back(w);
-    }
-    o.ebc = exporters_[rng.Weighted(weights)];
+    o.ebc = exporters_[rng.Weighted(exporter_weights_)];
     o.platform = o.ebc->platform ? o.ebc->platform : o.ebc;
     o.agent = o.ebc->agent;
     o.payment = o.ebc->payment;
-    std::vector<double> buyer_weights;
-    for (const ForeignBuyer& b : d_.foreign_buyers) buyer_weights.push_back(b.weight);
-    o.foreign = &d_.foreign_buyers[rng.Weighted(buyer_weights)];
+    o.foreign = &d_.foreign_buyers[rng.Weighted(foreign_weights_)];
     std::vector<const Company*> carriers;
-    for (const Company* c : d_.WithRole("export-logistics")) {
+    for (const Company* c : export_carriers_) {
       if (c->traf_code == o.foreign->traf_code) carriers.push_back(c);
     }
-    if (carriers.empty()) carriers = d_.WithRole("export-logistics");
+    if (carriers.empty()) carriers = export_carriers_;
     o.logistics = carriers[rng.Index(carriers.size())];
 
-    Result<std::vector<Line>> lines = Basket(rng, export_by_seller_[o.ebc], Fen(0), s_.single_limit, 1, false);
+    Result<std::vector<Line>> lines =
+        Basket(rng, export_by_seller_[o.ebc], Fen(0), s_.single_limit, 1, false);
     if (!lines.ok()) return lines.status();
     o.lines = std::move(lines.value());
     o.goods_value = Total(o.lines);
@@ -535,8 +571,9 @@ class Planner {
     o.logistics_no = ExportWaybillNumber(*o.logistics);
     o.pay_no = fmt::format("{}{}{:010}", o.payment->prefix, Date8(o.t_pay_time),
                            Next("pay:" + o.payment->id, 1000000000, 8000000000));
-    o.cop_no = fmt::format("{}{}{:08}", o.agent->code, Date8(o.t_inventory), Next("cop:E:" + o.agent->id, 100000, 5000000));
-    o.invt_no = InvtNo(false);
+    o.cop_no = fmt::format("{}{}{:08}", o.agent->code, Date8(o.t_inventory),
+                           Next("cop:E:" + o.agent->id, 100000, 5000000));
+    o.invt_no = InvtNo(false, o.t_inventory);
     o.payment_amount = (o.goods_value + o.freight).ToString(2);
 
     if (o.fault) DRYPORT_RETURN_IF_ERROR(ShapeFault(o, rng));
@@ -546,14 +583,13 @@ class Planner {
   // Import: the platform, its e-commerce enterprise, payment company and
   // broker; the basket; the consumer; amounts and tax; times; keys.
   Status FillImport(OrderPlan& o, Rng& rng) {
-    const std::vector<const Company*> platforms = d_.WithRole("import-platform");
-    o.platform = platforms[rng.Index(platforms.size())];
+    o.platform = import_platforms_[rng.Index(import_platforms_.size())];
     o.ebc = o.platform->ebcs[rng.Index(o.platform->ebcs.size())];
     o.payment = o.platform->payments[rng.Index(o.platform->payments.size())];
     o.agent = o.platform->agent;
     const bool direct = o.flow == Flow::kImportDirect;
-    o.logistics = d_.WithRole(direct ? "import-direct-logistics" : "import-bonded-logistics").front();
-    if (!direct) o.zone = d_.WithRole("zone-warehouse").front();
+    o.logistics = direct ? direct_carrier_ : bonded_carrier_;
+    if (!direct) o.zone = zone_;
 
     const bool over_single = o.fault == FaultKind::kOverSingleLimit;
     const bool in_scenario = o.scenario >= 0;
@@ -576,9 +612,11 @@ class Planner {
       } else {
         // The order whose goods value pushes the buyer's total over the limit,
         // itself under the single limit (4,500 + 9.1% < 5,000).
-        lo = std::max(Decimal::FromInt(2000), s_.annual_limit - sc.prior_goods + Decimal::FromInt(150));
+        lo = std::max(Decimal::FromInt(2000),
+                      s_.annual_limit - sc.prior_goods + Decimal::FromInt(150));
         hi = Decimal::FromInt(4500);
-        if (lo > hi) return Status::Internal("annual-limit scenario: the earlier orders are too small");
+        if (lo > hi)
+          return Status::Internal("annual-limit scenario: the earlier orders are too small");
       }
     }
     const bool large = over_single || in_scenario;
@@ -589,7 +627,8 @@ class Planner {
         std::vector<const Product*> usable = Usable(products, in_scenario);
         if (!usable.empty() && (!large || CanReach(usable, lo))) origins.push_back(origin);
       }
-      if (origins.empty()) return Status::Internal("no origin country can fill a direct-purchase basket");
+      if (origins.empty())
+        return Status::Internal("no origin country can fill a direct-purchase basket");
       o.origin_code = origins[rng.Index(origins.size())];
       pool = Usable(direct_by_origin_[o.origin_code], in_scenario);
     } else {
@@ -610,7 +649,8 @@ class Planner {
     if (!large) {
       if (!rng.Chance(s_.import_free_freight_share)) o.freight = FromJiao(rng.Int(8, 25) * 10);
       if (rng.Chance(s_.import_discount_share)) {
-        const int64_t max_coupon = std::max<int64_t>(1, Jiao(o.goods_value) / 50 / 5);  // at most 20% of the goods
+        const int64_t max_coupon =
+            std::max<int64_t>(1, Jiao(o.goods_value) / 50 / 5);  // at most 20% of the goods
         o.discount = FromJiao(std::min<int64_t>(rng.Int(1, 10), max_coupon) * 50);
       }
     }
@@ -634,18 +674,20 @@ class Planner {
 
     // The consumer.
     BuyerFor(o, rng);
-    o.consignee = rng.Chance(s_.consignee_other_share) ? NewRelative(rng, o.buyer, o.t_order) : o.buyer;
+    o.consignee =
+        rng.Chance(s_.consignee_other_share) ? NewRelative(rng, o.buyer, o.t_order) : o.buyer;
     o.payer = o.buyer;
-    o.buyer_reg_no = fmt::format("{}_{:010}", Lower(o.platform->prefix),
-                                 Mix64(o_.seed ^ Mix64(static_cast<uint64_t>(o.buyer)) ^ HashString(o.platform->id)) %
-                                     10000000000ull);
+    o.buyer_reg_no = fmt::format(
+        "{}_{:010}", Lower(o.platform->prefix),
+        Mix64(o_.seed ^ Mix64(static_cast<uint64_t>(o.buyer)) ^ HashString(o.platform->id)) %
+            10000000000ull);
 
     o.order_no = OrderNumber(o);
     o.logistics_no = ImportWaybillNumber(*o.logistics);
     o.pay_no = fmt::format("{}{}{:016}", o.payment->prefix, Date8(o.t_pay_time),
                            Next("pay:" + o.payment->id, 1000000000000000, 8000000000000000));
     o.cop_no = ImportCopNo(*o.agent);
-    o.invt_no = InvtNo(true);
+    o.invt_no = InvtNo(true, o.t_inventory);
     if (direct) {
       const auto& [bill, voyage] = DirectFlight(o.day, o.origin_code);
       o.bill_no = bill;
@@ -658,7 +700,8 @@ class Planner {
       if (!o.scenario_trigger) {
         sc.prior_goods += o.goods_value;
         sc.prior_paid += o.actural_paid;
-        if (sc.prior_paid > s_.annual_limit) return Status::Internal("annual-limit scenario too large");
+        if (sc.prior_paid > s_.annual_limit)
+          return Status::Internal("annual-limit scenario too large");
       } else if (sc.prior_goods + o.goods_value <= s_.annual_limit) {
         return Status::Internal("annual-limit scenario does not cross the limit");
       }
@@ -669,7 +712,8 @@ class Planner {
 
   // Scenario orders use products without consumption tax, so the tax of
   // their goods is 9.1% and the arithmetic of the limit holds (see above).
-  static std::vector<const Product*> Usable(const std::vector<const Product*>& products, bool plain_tax_only) {
+  static std::vector<const Product*> Usable(const std::vector<const Product*>& products,
+                                            bool plain_tax_only) {
     std::vector<const Product*> out;
     for (const Product* p : products) {
       if (!plain_tax_only || p->consumption_rate.IsZero()) out.push_back(p);
@@ -729,10 +773,10 @@ class Planner {
     auto key = std::make_pair(day, origin);
     auto it = flights_.find(key);
     if (it != flights_.end()) return it->second;
-    const Company& carrier = *d_.WithRole("import-direct-logistics").front();
-    Rng rng(StreamSeed({o_.seed, kBatchStream, static_cast<uint64_t>(day), HashString(origin),
-                        1}));
-    std::string bill = AirWaybillNumber(carrier.prefix, static_cast<uint32_t>(rng.Int(1000000, 9999999)));
+    const Company& carrier = *direct_carrier_;
+    Rng rng(StreamSeed({o_.seed, kBatchStream, static_cast<uint64_t>(day), HashString(origin), 1}));
+    std::string bill =
+        AirWaybillNumber(carrier.prefix, static_cast<uint32_t>(rng.Int(1000000, 9999999)));
     std::string voyage = fmt::format("{}{}", carrier.voyage_prefix, rng.Int(801, 999));
     return flights_.emplace(key, std::make_pair(std::move(bill), std::move(voyage))).first->second;
   }
@@ -746,7 +790,8 @@ class Planner {
       const int later = o.day + static_cast<int>(rng.Int(1, std::min(7, last - o.day)));
       return p_.day0 + later * kDay + rng.Int(9 * 3600, 20 * 3600) * kSecond;
     }
-    if (is_export) return p_.day0 + o.day * kDay + (23 * 3600 + 52 * 60) * kSecond + rng.Int(0, 419) * kSecond;
+    if (is_export)
+      return p_.day0 + o.day * kDay + (23 * 3600 + 52 * 60) * kSecond + rng.Int(0, 419) * kSecond;
     return o.t_inventory + rng.Int(120, 179) * kMinute + rng.Int(0, 59) * kSecond;
   }
 
@@ -773,7 +818,8 @@ class Planner {
           paid = o.actural_paid - o.tax_total;
         }
         o.payment_amount = paid.ToString(2);
-        o.fault_detail = fmt::format("amountPaid {} != acturalPaid {}", o.payment_amount, o.actural_paid.ToString(2));
+        o.fault_detail = fmt::format("amountPaid {} != acturalPaid {}", o.payment_amount,
+                                     o.actural_paid.ToString(2));
         break;
       }
       case FaultKind::kBuyerPayerMismatch: {
@@ -791,28 +837,31 @@ class Planner {
         }
         const Person& payer = p_.persons[static_cast<size_t>(o.payer)];
         const Person& buyer = p_.persons[static_cast<size_t>(o.buyer)];
-        o.fault_detail = fmt::format("payer {} {} != buyer {} {}", payer.name, payer.id_number, buyer.name,
-                                     buyer.id_number);
+        o.fault_detail = fmt::format("payer {} {} != buyer {} {}", payer.name, payer.id_number,
+                                     buyer.name, buyer.id_number);
         break;
       }
       case FaultKind::kOverSingleLimit:
         o.fault_doc = Doc::kOrder;
-        o.fault_detail = fmt::format("goodsValue {} + freight {} > {} per transaction", o.goods_value.ToString(2),
-                                     o.freight.ToString(2), s_.single_limit.ToString(0));
+        o.fault_detail = fmt::format("goodsValue {} + freight {} > {} per transaction",
+                                     o.goods_value.ToString(2), o.freight.ToString(2),
+                                     s_.single_limit.ToString(0));
         break;
       case FaultKind::kOverAnnualLimit: {
         o.fault_doc = Doc::kOrder;
         const Scenario& sc = scenarios_[static_cast<size_t>(o.scenario)];
-        o.fault_detail = fmt::format("buyer {} reaches {} CNY of goods this year ({} earlier orders: {}) > {}",
-                                     p_.persons[static_cast<size_t>(o.buyer)].id_number,
-                                     (sc.prior_goods + o.goods_value).ToString(2), sc.priors.size(),
-                                     sc.prior_goods.ToString(2), s_.annual_limit.ToString(0));
+        o.fault_detail =
+            fmt::format("buyer {} reaches {} CNY of goods this year ({} earlier orders: {}) > {}",
+                        p_.persons[static_cast<size_t>(o.buyer)].id_number,
+                        (sc.prior_goods + o.goods_value).ToString(2), sc.priors.size(),
+                        sc.prior_goods.ToString(2), s_.annual_limit.ToString(0));
         break;
       }
       case FaultKind::kMissingDocument:
         o.variant = o.flow == Flow::kExport ? 1 : static_cast<int>(rng.Int(0, 1));
         o.fault_doc = o.variant == 0 ? Doc::kPayment : Doc::kWaybill;
-        o.fault_detail = o.variant == 0 ? "the payment (CEB411) is never sent" : "the waybill is never sent";
+        o.fault_detail =
+            o.variant == 0 ? "the payment (CEB411) is never sent" : "the waybill is never sent";
         break;
       case FaultKind::kDuplicate: {
         o.variant = static_cast<int>(rng.Int(0, 1));
@@ -837,25 +886,34 @@ class Planner {
         break;
       case FaultKind::kReturn: {
         o.fault_doc = Doc::kReturn;
-        const std::vector<std::string>& reasons = o.flow == Flow::kExport ? s_.export_return_reasons : s_.return_reasons;
+        const std::vector<std::string>& reasons =
+            o.flow == Flow::kExport ? s_.export_return_reasons : s_.return_reasons;
         o.reason_text = reasons[rng.Index(reasons.size())];
         // Import returns may be partial (customs-rules.md §2): the first k
         // lines (so the returned gnums stay 1..k, matching the list's), some
         // with fewer units. An export parcel comes back whole.
-        const size_t k = o.flow == Flow::kExport ? o.lines.size() : static_cast<size_t>(rng.Int(1, static_cast<int64_t>(o.lines.size())));
+        const size_t k =
+            o.flow == Flow::kExport
+                ? o.lines.size()
+                : static_cast<size_t>(rng.Int(1, static_cast<int64_t>(o.lines.size())));
         for (size_t i = 0; i < k; ++i) {
           o.returned_lines.push_back(static_cast<int>(i));
           const int qty = o.lines[i].qty;
-          o.returned_qty.push_back(o.flow == Flow::kExport ? qty : static_cast<int>(rng.Int(1, qty)));
+          o.returned_qty.push_back(o.flow == Flow::kExport ? qty
+                                                           : static_cast<int>(rng.Int(1, qty)));
         }
         if (o.flow == Flow::kExport) {
           // The parcel comes back on its carrier's next service.
-          o.return_cop_no = fmt::format("{}R{}{:06}", o.agent->code, Date8(o.t_return), Next("return:" + o.agent->id, 100000, 500000));
-          o.return_bill_no = IsRail(*o.logistics)
-                                 ? fmt::format("{}{}R{}", o.logistics->prefix, Date8(o.t_return), rng.Int(1, 9))
-                                 : AirWaybillNumber(o.logistics->prefix, static_cast<uint32_t>(rng.Int(1000000, 9999999)));
-          o.return_voyage_no = fmt::format("{}{}", o.logistics->voyage_prefix,
-                                           IsRail(*o.logistics) ? rng.Int(8001, 8999) : rng.Int(6001, 6999));
+          o.return_cop_no = fmt::format("{}R{}{:06}", o.agent->code, Date8(o.t_return),
+                                        Next("return:" + o.agent->id, 100000, 500000));
+          o.return_bill_no =
+              IsRail(*o.logistics)
+                  ? fmt::format("{}{}R{}", o.logistics->prefix, Date8(o.t_return), rng.Int(1, 9))
+                  : AirWaybillNumber(o.logistics->prefix,
+                                     static_cast<uint32_t>(rng.Int(1000000, 9999999)));
+          o.return_voyage_no =
+              fmt::format("{}{}", o.logistics->voyage_prefix,
+                          IsRail(*o.logistics) ? rng.Int(8001, 8999) : rng.Int(6001, 6999));
         }
         o.fault_detail = "goods returned after release: " + o.reason_text;
         break;
@@ -864,7 +922,8 @@ class Planner {
         const std::vector<Doc> docs = SentDocs(o);
         o.fault_doc = docs[rng.Index(docs.size())];
         o.variant = rng.Chance(0.6) ? 0 : 1;
-        o.fault_detail = o.variant == 0 ? "the file is truncated" : "an end tag does not match its start tag";
+        o.fault_detail =
+            o.variant == 0 ? "the file is truncated" : "an end tag does not match its start tag";
         break;
       }
       case FaultKind::kWrongCode: {
@@ -877,9 +936,11 @@ class Planner {
         } else {
           o.variant = static_cast<int>(rng.Int(0, 1));
         }
-        const std::vector<std::string>& wrong =
-            o.variant == 0 ? s_.wrong_country : o.variant == 1 ? s_.wrong_unit : s_.wrong_currency;
-        if (wrong.empty()) return Status::InvalidArgument("data/traffic/settings.csv: no wrong codes to inject");
+        const std::vector<std::string>& wrong = o.variant == 0   ? s_.wrong_country
+                                                : o.variant == 1 ? s_.wrong_unit
+                                                                 : s_.wrong_currency;
+        if (wrong.empty())
+          return Status::InvalidArgument("data/traffic/settings.csv: no wrong codes to inject");
         o.wrong_code = wrong[rng.Index(wrong.size())];
         break;
       }
@@ -898,7 +959,8 @@ class Planner {
         e = {Outcome::kRejected, "match.amount-paid", "订单实际支付金额与支付单支付金额不一致"};
         break;
       case FaultKind::kBuyerPayerMismatch:
-        e = {Outcome::kRejected, "1327", "[Code:1327;Desc:订单购买人与支付单支付人名字或身份证号码不一致]"};
+        e = {Outcome::kRejected, "1327",
+             "[Code:1327;Desc:订单购买人与支付单支付人名字或身份证号码不一致]"};
         break;
       case FaultKind::kOverSingleLimit:
         e = {Outcome::kRejected, "-621005", "超过跨境电商单次交易限值 (E-Port -621005)"};
@@ -915,7 +977,8 @@ class Planner {
       case FaultKind::kOutOfOrder:
         break;  // the order itself clears
       case FaultKind::kRevocation:
-        e = {Outcome::kRevoked, "2300", "[Code:2300;Desc:审核通过,撤单申请审核通过,清单已成功撤单]"};
+        e = {Outcome::kRevoked, "2300",
+             "[Code:2300;Desc:审核通过,撤单申请审核通过,清单已成功撤单]"};
         break;
       case FaultKind::kReturn:
         e = {Outcome::kReturned, "return.approved", "退货申请审核通过 (399)"};
@@ -927,7 +990,8 @@ class Planner {
         static constexpr std::string_view kFields[] = {"country", "unit", "currency"};
         e = {Outcome::kRejected, "schema.code",
              fmt::format("{} '{}' 不在海关参数表中", kFields[o.variant], o.wrong_code)};
-        o.fault_detail = fmt::format("{} '{}' is not in data/codes", kFields[o.variant], o.wrong_code);
+        o.fault_detail =
+            fmt::format("{} '{}' is not in data/codes", kFields[o.variant], o.wrong_code);
         break;
       }
     }
@@ -959,27 +1023,33 @@ class Planner {
         b.day = o.day;
         b.slot = slot;
         b.logistics = o.logistics;
-        Rng rng(StreamSeed({o_.seed, kBatchStream, static_cast<uint64_t>(o.day), static_cast<uint64_t>(slot),
-                            HashString(o.logistics->id), 2}));
+        Rng rng(StreamSeed({o_.seed, kBatchStream, static_cast<uint64_t>(o.day),
+                            static_cast<uint64_t>(slot), HashString(o.logistics->id), 2}));
         const int64_t day_start = p_.day0 + o.day * kDay;
-        b.t_arrival = day_start + (slot == 0 ? 12 * kHour + 30 * kMinute : 21 * kHour + 15 * kMinute) +
+        b.t_arrival = day_start +
+                      (slot == 0 ? 12 * kHour + 30 * kMinute : 21 * kHour + 15 * kMinute) +
                       rng.Int(0, 20 * 60) * kSecond;
-        b.t_departure = day_start + (slot == 0 ? 15 * kHour + 30 * kMinute : 22 * kHour + 45 * kMinute) +
+        b.t_departure = day_start +
+                        (slot == 0 ? 15 * kHour + 30 * kMinute : 22 * kHour + 45 * kMinute) +
                         rng.Int(0, 20 * 60) * kSecond;
         if (IsRail(*o.logistics)) {
           b.bill_no = fmt::format("{}{}{:02}", o.logistics->prefix, Date8(day_start), slot + 1);
           b.voyage_no = fmt::format("{}{}", o.logistics->voyage_prefix, rng.Int(8001, 8999));
           b.traf_name = "中欧班列";
         } else {
-          b.bill_no = AirWaybillNumber(o.logistics->prefix, static_cast<uint32_t>(rng.Int(1000000, 9999999)));
+          b.bill_no = AirWaybillNumber(o.logistics->prefix,
+                                       static_cast<uint32_t>(rng.Int(1000000, 9999999)));
           b.voyage_no = fmt::format("{}{}", o.logistics->voyage_prefix, rng.Int(6001, 6999));
           b.traf_name = fmt::format("B-{}", rng.Int(1000, 9999));  // aircraft registration
         }
         static constexpr std::string_view kPlateLetters = "ABCDEFGHJKLMNPQRSTUVWXYZ";
-        b.plate = fmt::format("晋A{}{:04}", kPlateLetters[rng.Index(kPlateLetters.size())], rng.Int(0, 9999));
+        b.plate = fmt::format("晋A{}{:04}", kPlateLetters[rng.Index(kPlateLetters.size())],
+                              rng.Int(0, 9999));
         const std::string date = Date8(day_start);
-        b.arrival_cop_no = fmt::format("{}A{}{:04}", site->code, date, Next("arrival:" + date, 1, 2));
-        b.departure_cop_no = fmt::format("{}D{}{:04}", o.logistics->code, date, Next("departure:" + o.logistics->id + date, 1, 2));
+        b.arrival_cop_no =
+            fmt::format("{}A{}{:04}", site->code, date, Next("arrival:" + date, 1, 2));
+        b.departure_cop_no = fmt::format("{}D{}{:04}", o.logistics->code, date,
+                                         Next("departure:" + o.logistics->id + date, 1, 2));
         p_.arrivals.push_back(std::move(b));
         it = arrival_of.emplace(key, static_cast<int>(p_.arrivals.size()) - 1).first;
       }
@@ -989,7 +1059,8 @@ class Planner {
       o.bill_no = batch.bill_no;
       o.voyage_no = batch.voyage_no;
     }
-    for (ArrivalBatch& b : p_.arrivals) b.parts = static_cast<int>((b.orders.size() + kBatchPartSize - 1) / kBatchPartSize);
+    for (ArrivalBatch& b : p_.arrivals)
+      b.parts = static_cast<int>((b.orders.size() + kBatchPartSize - 1) / kBatchPartSize);
 
     for (OrderPlan& o : p_.orders) {
       if (!ClearsExport(o) || !o.summary) continue;
@@ -1000,15 +1071,16 @@ class Planner {
         b.day = o.day;
         b.ebc = o.ebc;
         b.agent = o.ebc->agent;
-        Rng rng(StreamSeed({o_.seed, kBatchStream, static_cast<uint64_t>(o.day),
-                            HashString(o.ebc->id), 3}));
+        Rng rng(StreamSeed(
+            {o_.seed, kBatchStream, static_cast<uint64_t>(o.day), HashString(o.ebc->id), 3}));
         const int64_t day_start = p_.day0 + o.day * kDay;
         b.t = day_start + 23 * kHour + 45 * kMinute + rng.Int(0, 240) * kSecond;
         b.by_range = rng.Chance(s_.summary_by_range_share);
         b.range_start = day_start;
         b.range_end = b.t - kMinute;
         const std::string date = Date8(day_start);
-        b.cop_no = fmt::format("{}S{}{:04}", b.agent->code, date, Next("summary:" + b.agent->id + date, 1, 2));
+        b.cop_no = fmt::format("{}S{}{:04}", b.agent->code, date,
+                               Next("summary:" + b.agent->id + date, 1, 2));
         p_.summaries.push_back(std::move(b));
         it = summary_of.emplace(key, static_cast<int>(p_.summaries.size()) - 1).first;
       }
@@ -1016,7 +1088,9 @@ class Planner {
       o.summary_batch = it->second;
     }
     for (SummaryBatch& b : p_.summaries) {
-      b.parts = b.by_range ? 1 : static_cast<int>((b.orders.size() + kBatchPartSize - 1) / kBatchPartSize);
+      b.parts = b.by_range
+                    ? 1
+                    : static_cast<int>((b.orders.size() + kBatchPartSize - 1) / kBatchPartSize);
     }
     // Export lists not on a truck (rejected, revoked, pending) still name the
     // day's bill of their carrier: the broker declares it in advance.
@@ -1025,8 +1099,10 @@ class Planner {
       Rng rng(StreamSeed({o_.seed, kBatchStream, o.index, 4}));
       const bool rail = IsRail(*o.logistics);
       o.bill_no = rail ? fmt::format("{}{}{:02}", o.logistics->prefix, Date8(o.t_order), 2)
-                       : AirWaybillNumber(o.logistics->prefix, static_cast<uint32_t>(rng.Int(1000000, 9999999)));
-      o.voyage_no = fmt::format("{}{}", o.logistics->voyage_prefix, rng.Int(rail ? 8001 : 6001, rail ? 8999 : 6999));
+                       : AirWaybillNumber(o.logistics->prefix,
+                                          static_cast<uint32_t>(rng.Int(1000000, 9999999)));
+      o.voyage_no = fmt::format("{}{}", o.logistics->voyage_prefix,
+                                rng.Int(rail ? 8001 : 6001, rail ? 8999 : 6999));
     }
   }
 
@@ -1095,8 +1171,8 @@ class Planner {
     for (size_t b = 0; b < p_.arrivals.size(); ++b) {
       const ArrivalBatch& batch = p_.arrivals[b];
       for (int part = 0; part < batch.parts; ++part) {
-        Add(batch.t_arrival, EventKind::kArrival, Doc::kOrder, static_cast<uint32_t>(b), static_cast<uint32_t>(part),
-            batch.t_arrival);
+        Add(batch.t_arrival, EventKind::kArrival, Doc::kOrder, static_cast<uint32_t>(b),
+            static_cast<uint32_t>(part), batch.t_arrival);
       }
       for (int part = 0; part < batch.parts; ++part) {
         Add(batch.t_departure, EventKind::kDeparture, Doc::kOrder, static_cast<uint32_t>(b),
@@ -1106,11 +1182,13 @@ class Planner {
     for (size_t b = 0; b < p_.summaries.size(); ++b) {
       const SummaryBatch& batch = p_.summaries[b];
       for (int part = 0; part < batch.parts; ++part) {
-        Add(batch.t, EventKind::kSummary, Doc::kOrder, static_cast<uint32_t>(b), static_cast<uint32_t>(part), batch.t);
+        Add(batch.t, EventKind::kSummary, Doc::kOrder, static_cast<uint32_t>(b),
+            static_cast<uint32_t>(part), batch.t);
       }
     }
-    std::sort(p_.events.begin(), p_.events.end(),
-              [](const Event& a, const Event& b) { return std::tie(a.key, a.seq) < std::tie(b.key, b.seq); });
+    std::sort(p_.events.begin(), p_.events.end(), [](const Event& a, const Event& b) {
+      return std::tie(a.key, a.seq) < std::tie(b.key, b.seq);
+    });
   }
 
   const GenOptions& o_;
@@ -1119,7 +1197,11 @@ class Planner {
   Plan& p_;
   Rng rng_;
   std::map<const Company*, std::vector<const Product*>> export_by_seller_;
-  std::vector<const Company*> exporters_;
+  std::vector<const Company*> exporters_, export_carriers_, import_platforms_;
+  const Company* direct_carrier_ = nullptr;
+  const Company* bonded_carrier_ = nullptr;
+  const Company* zone_ = nullptr;
+  std::vector<double> exporter_weights_, foreign_weights_;
   std::map<std::string, std::vector<const Product*>> direct_by_origin_;
   std::vector<const Product*> bonded_;
   std::vector<double> region_weights_;

@@ -15,7 +15,8 @@ Decimal DivideToFen(const Decimal& a, const Decimal& b) {
 
 }  // namespace
 
-ImportTax ComputeImportTax(std::span<const TaxLineInput> lines, const Decimal& freight, const TaxRates& rates) {
+ImportTax ComputeImportTax(std::span<const TaxLineInput> lines, const Decimal& freight,
+                           const TaxRates& rates) {
   ImportTax tax;
   Decimal goods;
   for (const TaxLineInput& line : lines) goods += line.total_price;
@@ -33,7 +34,8 @@ ImportTax ComputeImportTax(std::span<const TaxLineInput> lines, const Decimal& f
     out.tax_price = in.total_price + share;
     const Decimal keep = one - in.consumption_rate;
     out.customs_tax = Decimal::FromUnits(0, 2);
-    out.consumption_tax = DivideToFen(out.tax_price * in.consumption_rate * rates.factor, keep).Rescaled(2);
+    out.consumption_tax =
+        DivideToFen(out.tax_price * in.consumption_rate * rates.factor, keep).Rescaled(2);
     out.value_added_tax = DivideToFen(out.tax_price * rates.vat * rates.factor, keep).Rescaled(2);
     tax.customs_tax += out.customs_tax;
     tax.consumption_tax += out.consumption_tax;

@@ -53,7 +53,8 @@ struct ImportTax {
 };
 
 // `lines` must not be empty and their totals must add up to more than 0.
-ImportTax ComputeImportTax(std::span<const TaxLineInput> lines, const Decimal& freight, const TaxRates& rates);
+ImportTax ComputeImportTax(std::span<const TaxLineInput> lines, const Decimal& freight,
+                           const TaxRates& rates);
 
 }  // namespace dryport::traffic
 

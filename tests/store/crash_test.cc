@@ -37,7 +37,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int64_t kMessages = 40'000;
+constexpr int64_t kMessages = 20'000;
 constexpr int kRounds = 5;
 constexpr int kProducers = 4;
 constexpr size_t kWindow = 64;  // futures each producer keeps in flight
@@ -126,7 +126,9 @@ RoundResult RunAndKill(const std::string& path, const std::vector<int64_t>& todo
     if (poll(&p, 1, static_cast<int>(left)) > 0) {
       const bool had_acks = !result.acked.empty();
       ReadAcks(fds[0], pending, result.acked, &eof);
-      if (from_first_ack && !had_acks && !result.acked.empty()) deadline = Clock::now() + kill_after;
+      if (from_first_ack && !had_acks && !result.acked.empty()) {
+        deadline = Clock::now() + kill_after;
+      }
     }
   }
   kill(pid, SIGKILL);
@@ -208,8 +210,9 @@ std::set<int64_t> Verify(const std::string& path, const std::set<int64_t>& acked
 
 TEST(CrashTest, KillNineNeverLosesAnAcknowledgedMessage) {
   uint64_t seed = 20251028;
-  if (const char* env = std::getenv("DRYPORT_STORE_CRASH_SEED"))
+  if (const char* env = std::getenv("DRYPORT_STORE_CRASH_SEED")) {
     seed = std::strtoull(env, nullptr, 10);
+  }
   std::cout << "[          ] seed " << seed << " (DRYPORT_STORE_CRASH_SEED)\n";
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int> kill_ms(0, 400);
@@ -232,8 +235,9 @@ TEST(CrashTest, KillNineNeverLosesAnAcknowledgedMessage) {
         "[          ] round {}: {} to send, killed {} ms after {}: {}, {} acknowledged\n", round,
         todo.size(), after.count(), from_first_ack ? "the first ack" : "the fork",
         r.killed ? "yes" : "no (finished)", r.acked.size());
-    for (int64_t seq : r.acked)
+    for (int64_t seq : r.acked) {
       EXPECT_TRUE(acked.insert(seq).second) << "seq " << seq << " acknowledged twice";
+    }
     if (r.killed && !r.acked.empty()) ++killed_with_acks;
     if (acked.empty()) continue;
     present = Verify(path, acked, /*check_every_raw=*/false);

@@ -47,8 +47,9 @@ TEST(GroupCommit, EightThreadsTwoThousandEachAllStoredOnce) {
       // each receipt (the engine's way) is what lets groups form.
       std::vector<std::future<Status>> futures;
       futures.reserve(kPerThread);
-      for (int i = 0; i < kPerThread; ++i)
+      for (int i = 0; i < kPerThread; ++i) {
         futures.push_back(writer.Submit(Small(t * kPerThread + i + 1)));
+      }
       for (auto& f : futures) {
         Status s = f.get();
         EXPECT_TRUE(s.ok()) << s.ToString();
@@ -92,8 +93,9 @@ TEST(GroupCommit, ABadBatchFailsAloneInsideItsGroup) {
   GroupCommitWriter writer(
       *store, {.max_group_messages = 4096, .max_delay = std::chrono::milliseconds(200)});
   std::vector<std::future<Status>> futures;
-  for (int64_t seq = 1; seq <= 200; ++seq)
+  for (int64_t seq = 1; seq <= 200; ++seq) {
     futures.push_back(writer.Submit(Small(seq == 77 ? 1000 : seq)));
+  }
   for (int64_t seq = 1; seq <= 200; ++seq) {
     Status s = futures[static_cast<size_t>(seq - 1)].get();
     if (seq == 77) {

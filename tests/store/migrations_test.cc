@@ -3,6 +3,8 @@
 // step leaves the previous version intact.
 #include "store/migrations.h"
 
+#include <atomic>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -187,6 +189,27 @@ TEST(Migrations, FailingStepLeavesThePreviousVersion) {
   auto current = OpenSqlite(path);  // this binary's list still opens it
   ASSERT_TRUE(current.ok()) << current.status().ToString();
   EXPECT_EQ(*(*current)->SchemaVersion(), broken - 1);
+}
+
+// Several openers of one new file (threads here; processes behave the
+// same, each with its own connection) migrate it once between them. This
+// found that switching a new file to WAL can fail with SQLITE_BUSY without
+// SQLite waiting busy_timeout (SwitchToWal retries).
+TEST(Migrations, ConcurrentOpenersMigrateOnce) {
+  TempDir dir;
+  const std::string path = dir.File("s.db");
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      auto store = OpenSqlite(path);
+      EXPECT_TRUE(store.ok()) << store.status().ToString();
+      if (store.ok()) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 4);
+  EXPECT_EQ(Recorded(path).size(), SqliteMigrations().size());
 }
 
 TEST(Migrations, RejectsABadList) {

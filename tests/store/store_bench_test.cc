@@ -127,8 +127,9 @@ TEST(StoreBench, DISABLED_GroupCommitProducers) {
     const int64_t per_producer = producers * window == 1 ? 1000 : 50000 / producers;
     std::vector<std::vector<Batch>> inputs(static_cast<size_t>(producers));
     for (int p = 0; p < producers; ++p) {
-      for (int64_t i = 0; i < per_producer; ++i)
+      for (int64_t i = 0; i < per_producer; ++i) {
         inputs[static_cast<size_t>(p)].push_back(Make(p * per_producer + i + 1, true));
+      }
     }
     GroupCommitWriter writer(**store);
     const auto start = Clock::now();

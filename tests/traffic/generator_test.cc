@@ -70,7 +70,9 @@ const Corpus& Faulty() {
 // "000123-CEB311-<key>.xml" -> "CEB311".
 std::string TypeOf(const std::string& name) { return name.substr(name.find('-') + 1, 6); }
 
-ceb::Side SideOf(const std::string& name) { return ceb::Info(*ceb::MessageTypeFromCode(TypeOf(name))).side; }
+ceb::Side SideOf(const std::string& name) {
+  return ceb::Info(*ceb::MessageTypeFromCode(TypeOf(name))).side;
+}
 
 std::string Describe(const std::vector<ceb::Finding>& findings) {
   std::string s;
@@ -131,7 +133,8 @@ TEST(Options, FaultSpecs) {
 
   Result<FaultRates> def = ParseFaultRates("default");
   ASSERT_TRUE(def.ok());
-  for (FaultKind k : kAllFaultKinds) EXPECT_EQ(RateOf(def.value(), k), RateOf(FaultRates::Default(), k));
+  for (FaultKind k : kAllFaultKinds)
+    EXPECT_EQ(RateOf(def.value(), k), RateOf(FaultRates::Default(), k));
 
   Result<FaultRates> tuned = ParseFaultRates("default, wrong-code=0.5,return=0");
   ASSERT_TRUE(tuned.ok());
@@ -148,7 +151,8 @@ TEST(Options, FaultSpecs) {
   for (const char* bad : {"", "bogus=0.1", "duplicate", "duplicate=x", "duplicate=0.1,default"}) {
     EXPECT_FALSE(ParseFaultRates(bad).ok()) << bad;
   }
-  for (FaultKind k : kAllFaultKinds) EXPECT_TRUE(ParseFaultRates(std::string(FaultKindName(k)) + "=0.01").ok());
+  for (FaultKind k : kAllFaultKinds)
+    EXPECT_TRUE(ParseFaultRates(std::string(FaultKindName(k)) + "=0.01").ok());
 }
 
 TEST(Options, MixAndValidation) {
@@ -226,7 +230,8 @@ TEST(CleanCorpus, EveryFileIsValidAgainstTheOfficialXsds) {
 TEST(CleanCorpus, EveryFileHasNoFindingEvenInStrictMode) {
   ceb::Reader reader;
   for (const GeneratedFile& f : Clean().files) {
-    const ceb::CheckResult check = ceb::Check(reader, f.bytes, CodeTables::Builtin(), /*strict=*/true);
+    const ceb::CheckResult check =
+        ceb::Check(reader, f.bytes, CodeTables::Builtin(), /*strict=*/true);
     EXPECT_TRUE(check.valid) << f.name;
     EXPECT_TRUE(check.findings.empty()) << f.name << "\n" << Describe(check.findings);
   }
@@ -251,8 +256,8 @@ TEST(CleanCorpus, ManifestCountsWhatWasSent) {
   EXPECT_EQ(messages, static_cast<int64_t>(c.files.size()));
   for (const auto& [kind, n] : m["counts"]["faults"].items()) EXPECT_EQ(n, 0) << kind;
   EXPECT_EQ(m["counts"]["outcomes"]["released"], 300);
-  for (const char* type : {"CEB303", "CEB403", "CEB505", "CEB507", "CEB509", "CEB603", "CEB701", "CEB311", "CEB411",
-                           "CEB511", "CEB621"}) {
+  for (const char* type : {"CEB303", "CEB403", "CEB505", "CEB507", "CEB509", "CEB603", "CEB701",
+                           "CEB311", "CEB411", "CEB511", "CEB621"}) {
     EXPECT_GT(seen[type], 0) << type;
   }
 
@@ -261,7 +266,8 @@ TEST(CleanCorpus, ManifestCountsWhatWasSent) {
     EXPECT_TRUE(order_numbers.insert(o["orderNo"].get<std::string>()).second) << o["orderNo"];
     EXPECT_EQ(o["expected"]["outcome"], "released");
     EXPECT_TRUE(o["faults"].empty());
-    for (const auto& name : o["files"]) EXPECT_TRUE(c.by_name.count(name.get<std::string>())) << name;
+    for (const auto& name : o["files"])
+      EXPECT_TRUE(c.by_name.count(name.get<std::string>())) << name;
   }
 }
 
@@ -293,7 +299,8 @@ void CheckImportOrder(const Corpus& c, const Json& order) {
 
   // Keys.
   EXPECT_EQ(oh.orderNo.value, order["orderNo"]);
-  for (const ceb::Text* t : {&ph.orderNo, &lh.orderNo, &ih.orderNo}) EXPECT_EQ(t->value, oh.orderNo.value);
+  for (const ceb::Text* t : {&ph.orderNo, &lh.orderNo, &ih.orderNo})
+    EXPECT_EQ(t->value, oh.orderNo.value);
   EXPECT_EQ(ph.ebpCode, oh.ebpCode);
   EXPECT_EQ(ih.ebpCode, oh.ebpCode);
   EXPECT_EQ(ih.ebcCode, oh.ebcCode);
@@ -353,11 +360,13 @@ void CheckImportOrder(const Corpus& c, const Json& order) {
   }
   EXPECT_EQ(goods, D(oh.goodsValue));
   if (!consumption_taxed) {
-    const ImportTax tax = ComputeImportTax(tax_in, D(oh.freight), {Decimal::FromUnits(13, 2), Decimal::FromUnits(7, 1)});
+    const ImportTax tax = ComputeImportTax(tax_in, D(oh.freight),
+                                           {Decimal::FromUnits(13, 2), Decimal::FromUnits(7, 1)});
     EXPECT_EQ(tax.total, D(oh.taxTotal));
   } else {
-    EXPECT_GE(D(oh.taxTotal), ((D(oh.goodsValue) + D(oh.freight)) * Decimal::FromUnits(91, 3)).Rounded(2) -
-                                  Decimal::FromUnits(static_cast<int64_t>(ol.size()), 2));
+    EXPECT_GE(D(oh.taxTotal),
+              ((D(oh.goodsValue) + D(oh.freight)) * Decimal::FromUnits(91, 3)).Rounded(2) -
+                  Decimal::FromUnits(static_cast<int64_t>(ol.size()), 2));
   }
 
   // Times: order < payment < waybill < list; payTime between order and payment.
@@ -433,7 +442,8 @@ void CheckExportOrder(const Corpus& c, const Json& order) {
   }
   // The truck and the flight or train list the parcel.
   auto lists = [&](const auto& items) {
-    return std::any_of(items.begin(), items.end(), [&](const auto& l) { return l.logisticsNo == lg.logisticsNo; });
+    return std::any_of(items.begin(), items.end(),
+                       [&](const auto& l) { return l.logisticsNo == lg.logisticsNo; });
   };
   EXPECT_TRUE(lists(ah.arrivalList));
   EXPECT_TRUE(lists(dh.departureList));
@@ -454,8 +464,9 @@ void CheckExportOrder(const Corpus& c, const Json& order) {
       EXPECT_LE(sa.summaryApplyHead.startTime.value, ih.appTime.value);
       EXPECT_GE(sa.summaryApplyHead.endTime.value, dh.departureHead.leaveTime.value);
     } else {
-      EXPECT_TRUE(std::any_of(sa.summaryApplyList.begin(), sa.summaryApplyList.end(),
-                              [&](const auto& l) { return l.invtNo.value == order["keys"]["invtNo"]; }));
+      EXPECT_TRUE(
+          std::any_of(sa.summaryApplyList.begin(), sa.summaryApplyList.end(),
+                      [&](const auto& l) { return l.invtNo.value == order["keys"]["invtNo"]; }));
     }
   }
 }
@@ -492,7 +503,8 @@ TEST(CleanCorpus, RepeatBuyersStayUnderTheAnnualLimit) {
 
 TEST(FaultCorpus, EveryKindIsInjectedAsOftenAsCounted) {
   const Json& m = Faulty().manifest;
-  const int64_t imports = m["counts"]["flows"]["import-9610"].get<int64_t>() + m["counts"]["flows"]["import-1210"].get<int64_t>();
+  const int64_t imports = m["counts"]["flows"]["import-9610"].get<int64_t>() +
+                          m["counts"]["flows"]["import-1210"].get<int64_t>();
   std::map<std::string, int64_t> seen;
   for (const Json& o : m["orders"]) {
     ASSERT_LE(o["faults"].size(), 1u);
@@ -502,7 +514,8 @@ TEST(FaultCorpus, EveryKindIsInjectedAsOftenAsCounted) {
   for (FaultKind k : kAllFaultKinds) {
     const std::string name(FaultKindName(k));
     const double applicable = IsImportOnly(k) ? static_cast<double>(imports) : options.orders;
-    const int64_t want = static_cast<int64_t>(std::floor(RateOf(options.faults, k) * applicable + 0.5));
+    const int64_t want =
+        static_cast<int64_t>(std::floor(RateOf(options.faults, k) * applicable + 0.5));
     EXPECT_EQ(m["counts"]["faults"][name], want) << name;
     EXPECT_EQ(seen[name], want) << name;
     EXPECT_GT(want, 3) << name;
@@ -528,7 +541,8 @@ TEST(FaultCorpus, FilesAreXsdValidExceptMalformedOnesAndCleanExceptWrongCodes) {
     auto it = fault_of.find(f.name);
     const std::string kind = it == fault_of.end() ? "" : it->second;
     const std::string errors = xsd.Validate(f.bytes, SideOf(f.name));
-    const ceb::CheckResult check = ceb::Check(reader, f.bytes, CodeTables::Builtin(), /*strict=*/true);
+    const ceb::CheckResult check =
+        ceb::Check(reader, f.bytes, CodeTables::Builtin(), /*strict=*/true);
     if (kind == "malformed-xml") {
       EXPECT_NE(errors, "") << f.name;
       EXPECT_FALSE(check.message.has_value()) << f.name;
@@ -536,7 +550,8 @@ TEST(FaultCorpus, FilesAreXsdValidExceptMalformedOnesAndCleanExceptWrongCodes) {
     } else if (kind == "wrong-code") {
       EXPECT_EQ(errors, "") << f.name;
       ASSERT_FALSE(check.findings.empty()) << f.name;
-      for (const ceb::Finding& finding : check.findings) EXPECT_EQ(finding.rule, "schema.code") << f.name;
+      for (const ceb::Finding& finding : check.findings)
+        EXPECT_EQ(finding.rule, "schema.code") << f.name;
     } else {
       EXPECT_EQ(errors, "") << f.name;
       EXPECT_TRUE(check.findings.empty()) << f.name << "\n" << Describe(check.findings);
@@ -565,7 +580,8 @@ TEST(FaultCorpus, EachFaultShowsInItsFiles) {
       const auto& oh = msgs.Get<ceb::imp::CEB311Message>("CEB311")->order.at(0).orderHead;
       const auto& ph = msgs.Get<ceb::imp::CEB411Message>("CEB411")->payment.at(0).paymentHead;
       EXPECT_NE(D(ph.amountPaid), D(oh.acturalPaid));
-      EXPECT_EQ(D(oh.acturalPaid), D(oh.goodsValue) + D(oh.freight) + D(oh.taxTotal) - D(oh.discount));
+      EXPECT_EQ(D(oh.acturalPaid),
+                D(oh.goodsValue) + D(oh.freight) + D(oh.taxTotal) - D(oh.discount));
       EXPECT_EQ(outcome, "rejected");
     } else if (kind == "buyer-payer-mismatch") {
       const auto& oh = msgs.Get<ceb::imp::CEB311Message>("CEB311")->order.at(0).orderHead;
@@ -584,9 +600,12 @@ TEST(FaultCorpus, EachFaultShowsInItsFiles) {
       Decimal before, before_paid;
       int earlier = 0;
       for (const Json& other : c.manifest["orders"]) {
-        if (other["flow"] == "export-9610" || other["keys"]["buyerIdNumber"] != buyer || &other == &o) continue;
+        if (other["flow"] == "export-9610" || other["keys"]["buyerIdNumber"] != buyer ||
+            &other == &o)
+          continue;
         ASSERT_EQ(other["scenario"]["id"], o["scenario"]["id"]);
-        ASSERT_LT(other["files"][0].get<std::string>(), o["files"][0].get<std::string>());  // sent earlier
+        ASSERT_LT(other["files"][0].get<std::string>(),
+                  o["files"][0].get<std::string>());  // sent earlier
         EXPECT_EQ(other["expected"]["outcome"], "released");
         before += Decimal::Parse(other["amounts"]["goodsValue"].get<std::string>()).value();
         before_paid += Decimal::Parse(other["amounts"]["acturalPaid"].get<std::string>()).value();
@@ -631,8 +650,9 @@ TEST(FaultCorpus, EachFaultShowsInItsFiles) {
     } else if (kind == "revocation") {
       const std::string type = is_export ? "CEB605" : "CEB623";
       ASSERT_EQ(msgs.Count(type), 1u);
-      const std::string invt = is_export ? msgs.Get<ceb::exp::CEB605Message>(type)->invtCancel.at(0).invtNo.value
-                                         : msgs.Get<ceb::imp::CEB623Message>(type)->invtCancel.at(0).invtNo.value;
+      const std::string invt =
+          is_export ? msgs.Get<ceb::exp::CEB605Message>(type)->invtCancel.at(0).invtNo.value
+                    : msgs.Get<ceb::imp::CEB623Message>(type)->invtCancel.at(0).invtNo.value;
       EXPECT_EQ(invt, o["keys"]["invtNo"]);
       EXPECT_EQ(msgs.types.back(), type);
       EXPECT_EQ(outcome, "revoked");
@@ -666,7 +686,8 @@ TEST(FaultCorpus, EachFaultShowsInItsFiles) {
       EXPECT_EQ(o["expected"]["reason"], "schema.code");
     }
   }
-  for (FaultKind k : kAllFaultKinds) EXPECT_GT(checked[std::string(FaultKindName(k))], 0) << FaultKindName(k);
+  for (FaultKind k : kAllFaultKinds)
+    EXPECT_GT(checked[std::string(FaultKindName(k))], 0) << FaultKindName(k);
 }
 
 TEST(FaultCorpus, OrdersWithoutAFaultStillAgree) {

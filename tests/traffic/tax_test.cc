@@ -31,12 +31,13 @@ TEST(ImportTax, HighEndCosmeticsCarryConsumptionTax) {
 }
 
 TEST(ImportTax, FreightIsSharedOverTheLinesAndAddsUp) {
-  const TaxLineInput lines[] = {{D("100.00"), D("0")}, {D("200.00"), D("0.15")}, {D("33.30"), D("0")}};
+  const TaxLineInput lines[] = {
+      {D("100.00"), D("0")}, {D("200.00"), D("0.15")}, {D("33.30"), D("0")}};
   const ImportTax tax = ComputeImportTax(lines, D("10.00"), kRates);
   ASSERT_EQ(tax.lines.size(), 3u);
   Decimal dutiable;
   for (const LineTax& l : tax.lines) dutiable += l.tax_price;
-  EXPECT_EQ(dutiable, D("343.30"));  // goods + all of the freight
+  EXPECT_EQ(dutiable, D("343.30"));                // goods + all of the freight
   EXPECT_EQ(tax.lines[0].tax_price, D("103.00"));  // 10 x 100 / 333.30 = 3.0003 -> 3.00
   EXPECT_EQ(tax.lines[1].tax_price, D("206.00"));  // 6.0006 -> 6.00
   EXPECT_EQ(tax.lines[2].tax_price, D("34.30"));   // the rest: 1.00
