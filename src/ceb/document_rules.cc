@@ -426,7 +426,7 @@ inline constexpr bool kGnumNumbersTheList<exp::InvtRefundList> = false;
 template <>
 inline constexpr bool kGnumNumbersTheList<imp::InvtRefundList> = false;
 template <>
-inline constexpr bool kGnumNumbersTheList<exp::SummaryResultList> = false;
+[[maybe_unused]] inline constexpr bool kGnumNumbersTheList<exp::SummaryResultList> = false;  // kept for the record: clang sees no use
 
 // doc.gnum-sequence: line i carries number i. Reported once per list, at the
 // first line that breaks the run, with the whole run in the message.
