@@ -11,7 +11,7 @@
 #include <numeric>
 #include <unordered_map>
 
-#include "freight/internal/csv.h"
+#include "core/csv.h"
 #include "freight/internal/min_cost_flow.h"
 
 namespace dryport::freight {
@@ -42,7 +42,7 @@ double GapRatio(const PlanResult& plan) {
 // ---- Shipments CSV ----------------------------------------------------------
 
 Result<std::vector<Shipment>> ReadShipmentsCsv(const Network& net, std::string_view text, std::string_view name) {
-  auto rows = internal::ParseCsv(text, name);
+  auto rows = ParseCsv(text, name);
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return Status::InvalidArgument(fmt::format("{}: empty file", name));
   std::map<std::string, size_t> col;

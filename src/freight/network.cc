@@ -14,7 +14,7 @@
 #include <stdexcept>
 
 #include "core/embedded_file.h"
-#include "freight/internal/csv.h"
+#include "core/csv.h"
 
 namespace dryport::freight {
 
@@ -106,7 +106,7 @@ std::string_view TableName(Table t) {
 }
 
 void ReadCsvFile(const NetworkFile& file, Tables& tables, NetworkReport& report) {
-  auto rows = internal::ParseCsv(file.content, file.name);
+  auto rows = ParseCsv(file.content, file.name);
   if (!rows.ok()) {
     report.errors.push_back(rows.status().message());
     return;

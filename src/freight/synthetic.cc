@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "freight/internal/csv.h"
+#include "core/csv.h"
 
 namespace dryport::freight {
 namespace {
@@ -47,7 +47,7 @@ Result<Network> ScaledBuiltinNetwork(int copies, uint64_t seed) {
   std::mt19937_64 rng(seed);
   std::string nodes, services, fx;
   for (const auto& f : BuiltinNetworkFiles()) {
-    auto rows = internal::ParseCsv(f.content, f.name);
+    auto rows = ParseCsv(f.content, f.name);
     if (!rows.ok()) return rows.status();
     const auto& header = (*rows)[0].fields;
     const auto col = [&](std::string_view name) {

@@ -9,7 +9,7 @@
 #include <set>
 #include <sstream>
 
-#include "freight/internal/csv.h"
+#include "core/csv.h"
 #include "freight/timetable.h"
 #include "test_util.h"
 
@@ -48,7 +48,7 @@ TEST(NetworkTest, BuiltinFollowsTheReferenceDataset) {
   const std::string ref_services = ReadFile(shared + "/reference/corridors-services.csv");
   if (ref_nodes.empty() || ref_services.empty()) GTEST_SKIP() << "reference dataset not found under " << shared;
   const Network& net = BuiltinNetwork();
-  auto rows = internal::ParseCsv(ref_nodes, "corridors-nodes.csv");
+  auto rows = ParseCsv(ref_nodes, "corridors-nodes.csv");
   ASSERT_TRUE(rows.ok());
   ASSERT_GT(rows->size(), 40u);
   for (size_t i = 1; i < rows->size(); ++i) {
@@ -62,7 +62,7 @@ TEST(NetworkTest, BuiltinFollowsTheReferenceDataset) {
     EXPECT_EQ(node.provenance.confidence, f[8]) << f[0];
     EXPECT_EQ(node.provenance.tag, f[9]) << f[0];
   }
-  auto srows = internal::ParseCsv(ref_services, "corridors-services.csv");
+  auto srows = ParseCsv(ref_services, "corridors-services.csv");
   ASSERT_TRUE(srows.ok());
   std::multimap<std::string, const Service*> by_ref;
   for (const auto& s : net.services()) by_ref.emplace(s.provenance.ref, &s);
